@@ -1,0 +1,70 @@
+# Two commands on a fresh machine: `make run` (site on SQLite with the real data) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The first Python >= 3.12 found: python3.13, python3.12, then python3.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup run test lint data venv browser lock clean
+
+help:
+	@echo "make run    - set up (venv, install, migrate, import real data) and serve at http://$(HOST):$(PORT)"
+	@echo "make test   - install test dependencies and run the whole test suite"
+	@echo "make setup  - everything make run does except serving"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 is needed (python3.13, python3.12 or python3)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installed packages are re-synced whenever a lock file changes.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt | $(PY)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+setup: venv
+	$(PY) manage.py migrate --noinput
+	$(MAKE) --no-print-directory data
+
+# Loads the real data shipped in fixtures/ (idempotent: safe to run again).
+data:
+	$(PY) manage.py seed_content
+	$(PY) manage.py import_bls
+	$(PY) manage.py import_zips
+	$(PY) manage.py import_ipeds
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Chromium (Debian: sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
+
+test: $(VENV)/.installed-dev browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the lock files after changing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile -q pyproject.toml -p 3.13 -o requirements.txt
+	uv pip compile -q pyproject.toml --extra dev -p 3.13 -o requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,235 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from .markdown import render_markdown
+
+
+class PublishStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class CareerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublishStatus.PUBLISHED)
+
+
+class Career(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    soc_code = models.CharField(
+        "SOC code",
+        max_length=7,
+        help_text="BLS Standard Occupational Classification code whose pay and outlook the guide "
+        "shows, e.g. 31-9092.",
+    )
+    cip_codes = models.JSONField(
+        "CIP codes",
+        default=list,
+        help_text="Classification of Instructional Programs codes of the programs that train for "
+        'this career, e.g. ["51.0801"].',
+    )
+    summary = models.TextField(help_text="One or two plain sentences shown on cards and in search.")
+    status = models.CharField(
+        max_length=10, choices=PublishStatus, default=PublishStatus.DRAFT, db_index=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    last_reviewed = models.DateField(null=True, blank=True)
+
+    objects = CareerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("careers:career_detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def national_wage(self):
+        return WageEstimate.objects.national().filter(soc_code=self.soc_code).first()
+
+    @cached_property
+    def projection(self):
+        return Projection.objects.filter(soc_code=self.soc_code).first()
+
+
+class GuideSection(models.Model):
+    class Key(models.TextChoices):
+        WHAT_THEY_DO = "what_they_do", "What they do"
+        WORK_SETTINGS = "work_settings", "Where they work"
+        TRAINING = "training", "Training"
+        PROGRAM_FORMATS = "program_formats", "Program formats and cost"
+        CERTIFICATION = "certification", "Certification and licensure"
+        STATE_RULES = "state_rules", "Rules by state"
+        SKILLS = "skills", "Skills"
+        STEPS = "steps", "Steps to get there"
+        CAREER_PATHS = "career_paths", "Career paths"
+        ASSOCIATIONS = "associations", "Professional associations"
+        COMPARE_PROGRAMS = "compare_programs", "How to compare programs"
+        QUESTIONS = "questions", "Questions to ask before enrolling"
+        NEXT_STEPS = "next_steps", "Next steps"
+
+    career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=20, choices=Key)
+    heading = models.CharField(max_length=120)
+    body = models.TextField(help_text="Markdown: paragraphs, lists, ### sub-headings and links.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["career", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["career", "key"], name="unique_section_per_career")
+        ]
+
+    def __str__(self):
+        return f"{self.career}: {self.heading}"
+
+    @property
+    def anchor(self):
+        return self.key.replace("_", "-")
+
+    @cached_property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CERTIFYING_BODY = "certifying_body", "Certifying body"
+        ASSOCIATION = "association", "Professional association"
+        BOTH = "both", "Certifying body and association"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    website = models.URLField()
+    description = models.TextField(blank=True)
+    careers = models.ManyToManyField(Career, blank=True, related_name="organizations")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
+class Certification(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=40)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="certifications"
+    )
+    careers = models.ManyToManyField(Career, blank=True, related_name="certifications")
+    what_it_shows = models.TextField(blank=True)
+    eligibility_summary = models.TextField(blank=True)
+    renewal = models.TextField(blank=True, help_text="Leave empty where we are not sure.")
+    website = models.URLField()
+
+    class Meta:
+        ordering = ["abbreviation"]
+
+    def __str__(self):
+        return f"{self.abbreviation} — {self.name}"
+
+
+class WageEstimateQuerySet(models.QuerySet):
+    def national(self):
+        return self.filter(area_type=WageEstimate.AreaType.NATIONAL)
+
+    def states(self):
+        return self.filter(area_type=WageEstimate.AreaType.STATE)
+
+
+class WageEstimate(models.Model):
+    """One BLS OEWS row: wages for an occupation in an area."""
+
+    SOURCE = "BLS Occupational Employment and Wage Statistics (OEWS)"
+    PERIOD = "May 2025"
+
+    class AreaType(models.TextChoices):
+        NATIONAL = "national", "National"
+        STATE = "state", "State"
+        METRO = "metro", "Metropolitan area"
+        NONMETRO = "nonmetro", "Nonmetropolitan area"
+
+    soc_code = models.CharField(max_length=7)
+    occupation_title = models.CharField(max_length=200)
+    area_type = models.CharField(max_length=10, choices=AreaType)
+    area_code = models.CharField(max_length=7)
+    area_name = models.CharField(max_length=200)
+    state_fips = models.CharField(max_length=2, blank=True)
+    cbsa_code = models.CharField(max_length=5, blank=True, db_index=True)
+    employment = models.PositiveIntegerField(null=True, blank=True)
+    hourly_mean = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    annual_mean = models.PositiveIntegerField(null=True, blank=True)
+    hourly_median = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    annual_p10 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p25 = models.PositiveIntegerField(null=True, blank=True)
+    annual_median = models.PositiveIntegerField(null=True, blank=True)
+    annual_p75 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p90 = models.PositiveIntegerField(null=True, blank=True)
+    footnote_codes = models.CharField(max_length=40, blank=True)
+
+    objects = WageEstimateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["soc_code", "area_type", "area_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["soc_code", "area_code"], name="unique_wage_per_area")
+        ]
+
+    def __str__(self):
+        return f"{self.occupation_title}, {self.area_name}"
+
+
+class Projection(models.Model):
+    """BLS Employment Projections 2024-34 for one occupation (national only)."""
+
+    SOURCE = "BLS Employment Projections"
+    PERIOD = "2024–34"
+
+    soc_code = models.CharField(max_length=7, unique=True)
+    occupation_title = models.CharField(max_length=200)
+    employment_2024 = models.DecimalField(
+        max_digits=9, decimal_places=1, help_text="Thousands of jobs, as BLS publishes it."
+    )
+    employment_2034 = models.DecimalField(max_digits=9, decimal_places=1)
+    change_numeric = models.DecimalField(max_digits=9, decimal_places=1)
+    change_percent = models.DecimalField(max_digits=5, decimal_places=1)
+    annual_openings = models.DecimalField(
+        max_digits=9, decimal_places=1, help_text="Thousands a year, average over 2024-34."
+    )
+    typical_education = models.CharField(max_length=100, blank=True)
+    work_experience = models.CharField(max_length=100, blank=True)
+    on_the_job_training = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["soc_code"]
+
+    def __str__(self):
+        return f"{self.occupation_title} projections {self.PERIOD}"
+
+
+class ZipCode(models.Model):
+    """A ZIP code's centre point and metro area (Census Gazetteer, OMB CBSA, GeoNames)."""
+
+    code = models.CharField(max_length=5, primary_key=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    cbsa_code = models.CharField(max_length=5, blank=True)
+    cbsa_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ZIP code"
+
+    def __str__(self):
+        return f"{self.code} {self.city}, {self.state}"

@@ -1,0 +1,120 @@
+"""Loading the editorial content shipped in fixtures/: careers, guides, credentials.
+
+Content an editor has changed since is kept unless `overwrite` is set.
+"""
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from .datafiles import DataFileError
+from .models import Career, Certification, GuideSection, Organization, PublishStatus
+
+SECTION_MARKER = re.compile(r"^<!-- section: (\w+) \| (.+?) -->$", re.MULTILINE)
+
+
+def parse_guide(path: Path) -> list[tuple[str, str, str]]:
+    """(key, heading, markdown body) for each section of a guide file, in file order."""
+    text = path.read_text(encoding="utf-8")
+    parts = SECTION_MARKER.split(text)
+    sections = [
+        (key, heading.strip(), body.strip())
+        for key, heading, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True)
+    ]
+    keys = [key for key, _, _ in sections]
+    if keys != GuideSection.Key.values:
+        line = text[: text.find("<!--")].count("\n") + 1 if "<!--" in text else 1
+        raise DataFileError(
+            path, line, f"sections must be, in order: {', '.join(GuideSection.Key.values)}"
+        )
+    if empty := [key for key, _, body in sections if not body]:
+        raise DataFileError(path, 0, f"empty section(s): {', '.join(empty)}")
+    return sections
+
+
+def _load_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(path, getattr(exc, "lineno", 0), str(exc)) from exc
+
+
+def _put(model, lookup: dict, values: dict, overwrite: bool):
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created and overwrite:
+        for field, value in values.items():
+            setattr(obj, field, value)
+        obj.full_clean()
+        obj.save()
+    return obj, created or overwrite
+
+
+def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False) -> list[str]:
+    careers_data = _load_json(content_dir / "careers.json")["careers"]
+    credentials = _load_json(content_dir / "credentials.json")
+    guides = {c["slug"]: guides_dir / f"{c['slug']}.md" for c in careers_data}
+    parsed = {slug: parse_guide(path) for slug, path in guides.items() if path.exists()}
+    report = []
+    with transaction.atomic():
+        careers = {}
+        for order, data in enumerate(careers_data):
+            career, _ = _put(
+                Career,
+                {"slug": data["slug"]},
+                {
+                    "title": data["title"],
+                    "soc_code": data["soc_code"],
+                    "cip_codes": data["cip_codes"],
+                    "summary": data["summary"],
+                    "order": order,
+                    "last_reviewed": date.fromisoformat(data["last_reviewed"]),
+                    # A career is public only once its whole guide is written.
+                    "status": PublishStatus.PUBLISHED
+                    if data["slug"] in parsed
+                    else PublishStatus.DRAFT,
+                },
+                overwrite,
+            )
+            careers[career.slug] = career
+            for position, (key, heading, body) in enumerate(parsed.get(career.slug, [])):
+                _put(
+                    GuideSection,
+                    {"career": career, "key": key},
+                    {"heading": heading, "body": body, "order": position},
+                    overwrite,
+                )
+        report.append(f"Careers: {len(careers)} ({len(parsed)} with a guide)")
+
+        organizations = {}
+        for data in credentials["organizations"]:
+            slug = data["slug"]
+            fields = {
+                k: data[k] for k in ("name", "abbreviation", "kind", "website", "description")
+            }
+            org, written = _put(Organization, {"slug": slug}, fields, overwrite)
+            if written:
+                org.careers.set([careers[s] for s in data.get("careers", [])])
+            organizations[slug] = org
+        report.append(f"Organizations: {len(organizations)}")
+
+        for data in credentials["certifications"]:
+            fields = {
+                k: data[k]
+                for k in (
+                    "name",
+                    "abbreviation",
+                    "what_it_shows",
+                    "eligibility_summary",
+                    "renewal",
+                    "website",
+                )
+            }
+            fields["organization"] = organizations[data["organization"]]
+            cert, written = _put(Certification, {"slug": data["slug"]}, fields, overwrite)
+            if written:
+                cert.careers.set([careers[s] for s in data["careers"]])
+        report.append(f"Certifications: {len(credentials['certifications'])}")
+    return report

@@ -1,0 +1,207 @@
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from careers.models import Career, Certification, PublishStatus
+
+from .querysets import ProgramQuerySet, SchoolQuerySet
+
+IPEDS_SOURCE = "IPEDS"
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE_NONPROFIT = "private-nonprofit", "Private nonprofit"
+    PRIVATE_FOR_PROFIT = "private-for-profit", "Private for-profit"
+
+
+class CredentialLevel(models.TextChoices):
+    """IPEDS award levels (AWLEVEL), as slugs used in URLs."""
+
+    CERTIFICATE_UNDER_12_WEEKS = "certificate-under-12-weeks", "Certificate (under 12 weeks)"
+    CERTIFICATE_UNDER_1_YEAR = "certificate-under-1-year", "Certificate (12 weeks to 1 year)"
+    CERTIFICATE_1_TO_2_YEARS = "certificate-1-to-2-years", "Certificate (1 to 2 years)"
+    ASSOCIATE = "associate", "Associate degree"
+    CERTIFICATE_2_TO_4_YEARS = "certificate-2-to-4-years", "Certificate (2 to 4 years)"
+    BACHELOR = "bachelor", "Bachelor's degree"
+    POSTBACCALAUREATE = "postbaccalaureate-certificate", "Postbaccalaureate certificate"
+    MASTER = "master", "Master's degree"
+    POST_MASTER = "post-master-certificate", "Post-master's certificate"
+
+
+# IPEDS AWLEVEL code -> credential level.
+AWARD_LEVELS = {
+    "20": CredentialLevel.CERTIFICATE_UNDER_12_WEEKS,
+    "21": CredentialLevel.CERTIFICATE_UNDER_1_YEAR,
+    "2": CredentialLevel.CERTIFICATE_1_TO_2_YEARS,
+    "3": CredentialLevel.ASSOCIATE,
+    "4": CredentialLevel.CERTIFICATE_2_TO_4_YEARS,
+    "5": CredentialLevel.BACHELOR,
+    "6": CredentialLevel.POSTBACCALAUREATE,
+    "7": CredentialLevel.MASTER,
+    "8": CredentialLevel.POST_MASTER,
+}
+
+
+class School(models.Model):
+    unitid = models.PositiveIntegerField("IPEDS unit ID", unique=True)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, db_index=True)
+    zip_code = models.CharField("ZIP code", max_length=5, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    net_price_calculator_url = models.URLField(max_length=300, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector, db_index=True)
+    sector_detail = models.CharField(
+        max_length=100, blank=True, help_text="IPEDS sector, e.g. 'Public, 2-year'."
+    )
+    locale = models.CharField(max_length=60, blank=True)
+    # Institution-wide flags from IPEDS IC; None means the school did not report.
+    distance_education = models.BooleanField(
+        null=True, help_text="Offers undergraduate programs by distance education."
+    )
+    all_programs_distance = models.BooleanField(
+        null=True, help_text="All programs are offered completely by distance education."
+    )
+    open_admission = models.BooleanField(null=True)
+    evening_weekend = models.BooleanField("evening or weekend classes", null=True)
+    federal_aid_eligible = models.BooleanField(
+        null=True, help_text="Takes part in federal student aid (Title IV)."
+    )
+    tuition_in_state_per_year = models.PositiveIntegerField(null=True, blank=True)
+    tuition_out_of_state_per_year = models.PositiveIntegerField(null=True, blank=True)
+    data_source = models.CharField(max_length=60, default=IPEDS_SOURCE)
+    data_year = models.CharField(max_length=9, default="2023-24")
+    last_verified = models.DateField(null=True, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.city}, {self.state})"
+
+    def get_absolute_url(self):
+        return reverse("programs:school_detail", kwargs={"unitid": self.unitid, "slug": self.slug})
+
+
+class Program(models.Model):
+    class LengthUnit(models.TextChoices):
+        CLOCK_HOURS = "clock-hours", "clock hours"
+        CREDIT_HOURS = "credit-hours", "credit hours"
+
+    class CostGap(models.TextChoices):
+        """Why a whole-program cost is missing."""
+
+        NOT_REPORTED = "not-reported", "not reported to IPEDS for this program"
+        SEVERAL_CREDENTIALS = "several-credentials", "reported for the field, not this credential"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="programs")
+    career = models.ForeignKey(Career, on_delete=models.PROTECT, related_name="programs")
+    cip_code = models.CharField("CIP code", max_length=7, db_index=True)
+    cip_title = models.CharField("CIP title", max_length=200)
+    credential_level = models.CharField(max_length=30, choices=CredentialLevel, db_index=True)
+    length = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    length_unit = models.CharField(max_length=20, choices=LengthUnit, blank=True)
+    months_to_complete = models.PositiveSmallIntegerField(null=True, blank=True)
+    tuition_and_fees = models.PositiveIntegerField(
+        "tuition and fees (whole program)", null=True, blank=True
+    )
+    books_and_supplies = models.PositiveIntegerField(
+        "books and supplies (whole program)", null=True, blank=True
+    )
+    total_cost = models.GeneratedField(
+        expression=models.F("tuition_and_fees") + Coalesce("books_and_supplies", 0),
+        output_field=models.PositiveIntegerField(null=True),
+        db_persist=True,
+    )
+    cost_gap = models.CharField(
+        max_length=30,
+        choices=CostGap,
+        blank=True,
+        help_text="Why the whole-program cost is missing, when it is.",
+    )
+    graduates_per_year = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Awards conferred in the data year."
+    )
+    certifications = models.ManyToManyField(
+        Certification, blank=True, related_name="programs", verbose_name="prepares for"
+    )
+    status = models.CharField(
+        max_length=10, choices=PublishStatus, default=PublishStatus.PUBLISHED, db_index=True
+    )
+    data_source = models.CharField(max_length=60, default=IPEDS_SOURCE)
+    data_year = models.CharField(max_length=9, default="2023-24")
+    last_verified = models.DateField(null=True, blank=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "cip_code", "credential_level"],
+                name="unique_program_per_school_cip_level",
+            )
+        ]
+        indexes = [models.Index(fields=["total_cost"]), models.Index(fields=["months_to_complete"])]
+
+    def __str__(self):
+        return f"{self.cip_title_clean} — {self.get_credential_level_display()}, {self.school.name}"
+
+    def get_absolute_url(self):
+        return reverse("programs:program_detail", kwargs={"pk": self.pk})
+
+    @property
+    def cip_title_clean(self):
+        return self.cip_title.rstrip(".")
+
+    @property
+    def title(self):
+        return f"{self.career.title} — {self.get_credential_level_display()}"
+
+
+class Correction(models.Model):
+    """A visitor's note that something on a page is wrong or out of date."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in-review", "In review"
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    page_url = models.CharField("page", max_length=500)
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    career = models.ForeignKey(
+        Career, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    field = models.CharField("what needs updating", max_length=200)
+    current_value = models.TextField("what the page says", blank=True)
+    proposed_value = models.TextField("what it should say")
+    evidence = models.TextField("source or evidence", blank=True)
+    contact_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
+    editor_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.field} on {self.page_url}"
+
+    @property
+    def target(self):
+        return self.program or self.school or self.career

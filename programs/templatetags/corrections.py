@@ -1,0 +1,19 @@
+from django import template
+
+from programs.forms import CorrectionForm, correction_target
+
+register = template.Library()
+
+
+@register.inclusion_tag("programs/includes/correction_form.html", takes_context=True)
+def correction_form(context, about=None):
+    """The "Notice an update we should make?" form, tied to this page and what it shows."""
+    request = context["request"]
+    form = CorrectionForm(
+        initial={
+            "page_url": request.get_full_path(),
+            "target": correction_target(about) if about else "",
+        },
+        auto_id="correction_%s",
+    )
+    return {"form": form, "request": request, "csrf_token": context.get("csrf_token")}
