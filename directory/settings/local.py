@@ -8,3 +8,4 @@ SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,14 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests
+# themselves (creating rows, reading what the browser stored) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user(
+        "editor", "editor@example.org", "a-long-test-password", is_staff=True, is_superuser=True
+    )
