@@ -54,7 +54,13 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Chromium (Debian: sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-dev browser
+# axe-core (accessibility tests) and Lighthouse (bench/lighthouse.py), pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev browser node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -67,4 +73,4 @@ lock:
 	uv pip compile -q pyproject.toml --extra dev -p 3.13 -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -6,4 +6,6 @@ app_name = "careers"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("careers/<slug:slug>/", views.CareerDetailView.as_view(), name="career_detail"),
+    path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
 ]

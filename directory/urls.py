@@ -1,8 +1,39 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView, TemplateView
+
+from careers.sitemaps import CareerSitemap, HomeSitemap
+from programs.sitemaps import ListingSitemap, ProgramSitemap, SchoolSitemap
+
+sitemaps = {
+    "home": HomeSitemap,
+    "careers": CareerSitemap,
+    "listing": ListingSitemap,
+    "programs": ProgramSitemap,
+    "schools": SchoolSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("careers.urls")),
     path("", include("programs.urls")),
 ]

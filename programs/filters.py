@@ -43,7 +43,11 @@ class ProgramFilter(django_filters.FilterSet):
         max_length=5,
     )
     radius = django_filters.ChoiceFilter(
-        label="Within", choices=RADIUS_CHOICES, empty_label=None, method="filter_none"
+        label="Within",
+        choices=RADIUS_CHOICES,
+        empty_label=None,
+        initial=str(DEFAULT_RADIUS),
+        method="filter_none",
     )
     state = django_filters.ChoiceFilter(
         label="State", choices=STATE_CHOICES, empty_label="Any state", method="filter_state"

@@ -26,6 +26,12 @@ def correction_target(obj) -> str:
 
 class CorrectionForm(forms.ModelForm):
     target = forms.CharField(widget=forms.HiddenInput, required=False, max_length=120)
+    # A field people never see (hidden by CSS and from screen readers); bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Correction
@@ -61,6 +67,10 @@ class CorrectionForm(forms.ModelForm):
         if field == "pk" and not key.isdigit():
             return None
         return model.objects.filter(**{field: key}).first()
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
 
     def save(self, commit=True):
         target = self.cleaned_data.get("target")

@@ -187,9 +187,9 @@ class Correction(models.Model):
         Career, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
     )
     field = models.CharField("what needs updating", max_length=200)
-    current_value = models.TextField("what the page says", blank=True)
-    proposed_value = models.TextField("what it should say")
-    evidence = models.TextField("source or evidence", blank=True)
+    current_value = models.TextField("what the page says", blank=True, max_length=5000)
+    proposed_value = models.TextField("what it should say", max_length=5000)
+    evidence = models.TextField("source or evidence", blank=True, max_length=5000)
     contact_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
     editor_note = models.TextField(blank=True)

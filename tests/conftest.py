@@ -12,3 +12,11 @@ def editor(django_user_model):
     return django_user_model.objects.create_user(
         "editor", "editor@example.org", "a-long-test-password", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

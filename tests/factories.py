@@ -1,4 +1,5 @@
 import factory
+from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from careers.models import (
@@ -113,7 +114,7 @@ class SchoolFactory(DjangoModelFactory):
 
     unitid = factory.Sequence(lambda n: 100000 + n)
     name = factory.Sequence(lambda n: f"Test Career College {n}")
-    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
     address = "1 Main Street"
     city = "Chicago"
     state = "IL"

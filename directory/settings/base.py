@@ -26,14 +26,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "django_ratelimit",
     "careers",
     "programs",
 ]
 
 MIDDLEWARE = [
+    "careers.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "careers.middleware.DatabaseUnavailableMiddleware",
+    "careers.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,8 +84,13 @@ if REDIS_URL:
             "KEY_PREFIX": "directory",
         }
     }
+    # Django's own Redis backend increments atomically, which is what django-ratelimit needs;
+    # the library's list of supported backends just predates it.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local memory counts rate limits per process: right for one dev server, not for production.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,8 +142,38 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Security headers sent in every environment (production adds HSTS and secure cookies).
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "payment", "usb",
+    )
+}  # fmt: skip
+
+# Public forms: small bodies only, and a limit per client through the shared cache.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+CORRECTIONS_RATE_LIMIT = env("CORRECTIONS_RATE_LIMIT", default="10/h")
+
 # Admin login: lock out a username + address pair after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "429.html"
+
+# One JSON line per request on stdout (see careers.middleware.RequestLogMiddleware).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "loggers": {
+        "directory": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    },
+}

@@ -8,7 +8,9 @@ register = template.Library()
 @register.inclusion_tag("programs/includes/correction_form.html", takes_context=True)
 def correction_form(context, about=None):
     """The "Notice an update we should make?" form, tied to this page and what it shows."""
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # error pages rendered without a request (500, CSRF failure)
+        return {}
     form = CorrectionForm(
         initial={
             "page_url": request.get_full_path(),

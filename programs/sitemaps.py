@@ -1,0 +1,33 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Program, School
+
+
+class ListingSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return ["programs:program_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ProgramSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.6
+    limit = 10_000
+
+    def items(self):
+        return Program.objects.published().only("pk").order_by("pk")
+
+
+class SchoolSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.5
+    limit = 10_000
+
+    def items(self):
+        return School.objects.with_published_programs().only("unitid", "slug").order_by("unitid")

@@ -1,0 +1,109 @@
+"""Error pages in the site's layout, 503 when the database is down, /healthz, request logs."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+
+from .factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_404_page_is_friendly_and_in_the_site_layout(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "We can't find that page" in page
+    assert "Skip to main content" in page and 'href="/programs/"' in page
+
+
+@override_settings(ROOT_URLCONF="tests.error_urls")
+def test_500_page_is_friendly_and_in_the_site_layout():
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "Skip to main content" in page
+
+
+def test_csrf_failure_page_explains_what_to_do():
+    response = Client(enforce_csrf_checks=True).post("/corrections/", {"field": "x"})
+    assert response.status_code == 403
+    assert "Please send the form again" in response.content.decode()
+
+
+OUTAGE_PROBE = """
+import json
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+report = {}
+for path in ["/", "/programs/", "/healthz"]:
+    response = client.get(path)
+    report[path] = [response.status_code, response.content.decode(), response.get("Retry-After")]
+print(json.dumps(report))
+"""
+
+
+def test_pages_answer_503_with_the_maintenance_page_when_the_database_is_unreachable():
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/closed"}
+    result = subprocess.run(
+        [sys.executable, "-c", OUTAGE_PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    report = json.loads(result.stdout.splitlines()[-1])
+    for path in ["/", "/programs/"]:
+        status, page, retry_after = report[path]
+        assert status == 503, path
+        assert "The directory is briefly unavailable" in page
+        assert retry_after == "60"
+    status, body, _ = report["/healthz"]
+    assert status == 503
+    assert json.loads(body)["database"].startswith("unavailable")
+
+
+def test_healthz_reports_database_and_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+)
+def test_healthz_is_503_when_the_cache_is_down(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["cache"].startswith("unavailable")
+
+
+def test_one_structured_log_line_per_request_without_personal_data(client, caplog):
+    ProgramFactory()
+    caplog.set_level("INFO", logger="directory.requests")
+    client.get("/programs/?zip=60601&state=il")
+    client.post(
+        "/corrections/",
+        {"page_url": "/", "field": "Tuition", "proposed_value": "x", "contact_email": "me@x.org"},
+    )
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "directory.requests"]
+    assert lines[0]["method"] == "GET" and lines[0]["path"] == "/programs/"
+    assert lines[0]["status"] == 200 and lines[0]["duration_ms"] >= 0
+    assert lines[1] == {**lines[1], "method": "POST", "path": "/corrections/", "status": 302}
+    assert set(lines[0]) == {"method", "path", "status", "duration_ms"}
+    logged = caplog.text
+    assert "60601" not in logged and "me@x.org" not in logged and "Tuition" not in logged

@@ -1,0 +1,173 @@
+"""Security headers, CSP, abuse protection on public forms and the admin login."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from programs.models import Correction
+
+from .factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION_PROBE = """
+import json
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.test import Client
+client = Client(HTTP_HOST="example.org")
+report = {}
+for path in ["/", "/programs/", "/careers/no-such-guide/", "/corrections/", "/admin/login/",
+             "/robots.txt"]:
+    response = client.get(path, secure=True)
+    report[path] = {
+        "status": response.status_code,
+        "headers": dict(response.headers),
+        "cookies": {name: dict(morsel) for name, morsel in response.cookies.items()},
+    }
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_responses(tmp_path_factory):
+    database = tmp_path_factory.mktemp("prod") / "db.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "directory.settings.production",
+        "SECRET_KEY": "p" * 64,
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+EXPECTED_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def test_every_production_response_carries_the_security_headers(production_responses):
+    for path, response in production_responses.items():
+        headers = response["headers"]
+        assert headers["Strict-Transport-Security"].startswith("max-age=31536000"), path
+        assert "includeSubDomains" in headers["Strict-Transport-Security"]
+        for name, value in EXPECTED_HEADERS.items():
+            assert headers.get(name) == value, (path, name)
+        assert "camera=()" in headers["Permissions-Policy"], path
+        assert "geolocation=()" in headers["Permissions-Policy"], path
+
+
+def test_csp_allows_only_this_site_and_no_inline_code(production_responses):
+    for path, response in production_responses.items():
+        policy = response["headers"]["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, path
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["default-src"] == "'self'"
+        assert directives["script-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'"
+        for sources in directives.values():
+            for source in sources.split():
+                assert source in {"'self'", "'none'", "data:"}, (path, source)
+
+
+def test_production_cookies_are_secure(production_responses):
+    csrf = production_responses["/corrections/"]["cookies"]["csrftoken"]
+    assert csrf["secure"] is True or csrf["secure"] == "True"
+    assert production_responses["/careers/no-such-guide/"]["status"] == 404
+
+
+def test_pages_load_nothing_from_other_sites(client):
+    program = ProgramFactory()
+    for url in ["/", "/programs/", program.get_absolute_url()]:
+        page = client.get(url).content.decode()
+        for attribute in ("src", "href"):
+            for value in re.findall(rf'<(?:script|link|img)[^>]* {attribute}="([^"]+)"', page):
+                assert value.startswith(("/", "http://testserver/")), (url, value)
+
+
+VALID = {"page_url": "/", "field": "Tuition", "proposed_value": "Now $9,000"}
+
+
+def test_honeypot_submissions_are_thanked_but_not_stored(client):
+    response = client.post("/corrections/", {**VALID, "website": "http://spam.example"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("programs:correction_thanks"))
+    assert Correction.objects.count() == 0
+
+
+def test_the_honeypot_is_hidden_from_people_and_screen_readers(client):
+    page = client.get("/corrections/").content.decode()
+    assert '<div class="honeypot" aria-hidden="true">' in page
+    assert 'tabindex="-1"' in page
+
+
+@override_settings(CORRECTIONS_RATE_LIMIT="10/h")
+def test_too_many_notes_from_one_client_are_refused_and_the_text_is_kept(client):
+    for n in range(10):
+        assert client.post("/corrections/", {**VALID, "field": f"note {n}"}).status_code == 302
+    response = client.post("/corrections/", {**VALID, "field": "the eleventh note"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Please wait a little before sending another note" in page
+    assert "the eleventh note" in page and "Now $9,000" in page
+    assert Correction.objects.count() == 10
+
+
+def test_rate_limit_counts_each_client_separately(client):
+    for _ in range(10):
+        client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.1")
+    assert client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_an_oversized_form_is_refused_with_a_clear_400(client):
+    response = client.post("/corrections/", {**VALID, "evidence": "x" * 70_000})
+    assert response.status_code == 400
+    assert "We couldn't read that request" in response.content.decode()
+    assert Correction.objects.count() == 0
+
+
+def test_over_long_fields_get_a_form_error(client):
+    response = client.post("/corrections/", {**VALID, "proposed_value": "y" * 5001})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 5000 characters" in response.content.decode()
+
+
+def test_admin_login_locks_out_after_repeated_failures(client, editor):
+    login = reverse("admin:login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login, {"username": "editor", "password": "wrong"})
+        assert response.status_code == 200
+    assert client.post(login, {"username": "editor", "password": "wrong"}).status_code == 429
+    # Locked out: even the right password is refused until the cool-off ends.
+    response = client.post(login, {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_nul_bytes_in_the_query_string_get_a_400(client):
+    response = client.get("/programs/?career=%00")
+    assert response.status_code == 400
+    assert "We couldn't read that request" in response.content.decode()
