@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import TemplateView
 
 from careers.sitemaps import CareerSitemap, HomeSitemap
 from programs.sitemaps import ListingSitemap, ProgramSitemap, SchoolSitemap

@@ -78,8 +78,10 @@ class ProgramDetailView(PageMixin, DetailView):
     template_name = "programs/program_detail.html"
 
     def get_queryset(self):
-        return Program.objects.published().select_related("school", "career").prefetch_related(
-            "certifications__organization"
+        return (
+            Program.objects.published()
+            .select_related("school", "career")
+            .prefetch_related("certifications__organization")
         )
 
     def get_page_title(self):

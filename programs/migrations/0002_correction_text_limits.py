@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='correction',
-            name='current_value',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='what the page says'),
+            model_name="correction",
+            name="current_value",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="what the page says"),
         ),
         migrations.AlterField(
-            model_name='correction',
-            name='evidence',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='source or evidence'),
+            model_name="correction",
+            name="evidence",
+            field=models.TextField(blank=True, max_length=5000, verbose_name="source or evidence"),
         ),
         migrations.AlterField(
-            model_name='correction',
-            name='proposed_value',
-            field=models.TextField(max_length=5000, verbose_name='what it should say'),
+            model_name="correction",
+            name="proposed_value",
+            field=models.TextField(max_length=5000, verbose_name="what it should say"),
         ),
     ]
