@@ -65,7 +65,7 @@ def axe_violations(page: Page) -> list[dict]:
 PAGES = {
     "home": "/",
     "guide": "/careers/medical-assistant/",
-    "listing with filters": "/programs/?career=medical-assistant&state=ca&sector=public",
+    "listing with filters": "/programs/?career=medical-assistant&state=ca&credential=associate",
     "listing near a ZIP": "/programs/?zip=60601&radius=100",
     "listing with an invalid filter": "/programs/?zip=123&cost_max=lots",
     "corrections form": "/corrections/?page=/",
