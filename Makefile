@@ -41,6 +41,7 @@ setup: venv
 data:
 	$(PY) manage.py seed_content
 	$(PY) manage.py import_bls
+	$(PY) manage.py import_onet
 	$(PY) manage.py import_zips
 	$(PY) manage.py import_ipeds
 

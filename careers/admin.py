@@ -3,7 +3,11 @@ from django.contrib import admin
 from .models import (
     Career,
     Certification,
+    CipSocLink,
     GuideSection,
+    OnetSkill,
+    OnetTask,
+    OnetTechnology,
     Organization,
     Projection,
     WageEstimate,
@@ -23,6 +27,7 @@ class CareerAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "slug", "soc_code", "summary"]
     prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["leads_to"]
     inlines = [GuideSectionInline]
     show_facets = admin.ShowFacets.ALWAYS
 
@@ -64,7 +69,7 @@ class ImportedDataAdmin(admin.ModelAdmin):
 class WageEstimateAdmin(ImportedDataAdmin):
     list_display = ["occupation_title", "soc_code", "area_type", "area_name", "annual_median"]
     list_filter = ["area_type", "soc_code"]
-    search_fields = ["area_name", "occupation_title", "soc_code", "cbsa_code"]
+    search_fields = ["area_name", "occupation_title", "soc_code", "cbsa_code", "states"]
 
 
 @admin.register(Projection)
@@ -78,3 +83,30 @@ class ZipCodeAdmin(ImportedDataAdmin):
     list_display = ["code", "city", "state", "cbsa_name"]
     list_filter = ["state"]
     search_fields = ["code", "city", "cbsa_name"]
+
+
+@admin.register(CipSocLink)
+class CipSocLinkAdmin(ImportedDataAdmin):
+    list_display = ["cip_code", "cip_title", "soc_code", "soc_title"]
+    search_fields = ["cip_code", "cip_title", "soc_code", "soc_title"]
+
+
+@admin.register(OnetTask)
+class OnetTaskAdmin(ImportedDataAdmin):
+    list_display = ["onet_code", "order", "statement", "is_core"]
+    list_filter = ["onet_code", "is_core"]
+    search_fields = ["statement"]
+
+
+@admin.register(OnetSkill)
+class OnetSkillAdmin(ImportedDataAdmin):
+    list_display = ["onet_code", "name", "importance", "level"]
+    list_filter = ["onet_code"]
+    search_fields = ["name"]
+
+
+@admin.register(OnetTechnology)
+class OnetTechnologyAdmin(ImportedDataAdmin):
+    list_display = ["onet_code", "example", "category", "hot_technology", "in_demand"]
+    list_filter = ["onet_code", "hot_technology", "in_demand"]
+    search_fields = ["example", "category"]

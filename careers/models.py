@@ -36,6 +36,19 @@ class Career(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     last_reviewed = models.DateField(null=True, blank=True)
+    state_regulator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The kind of state office that sets the rules for this work, e.g. "
+        '"the state\'s board of nursing". Shown on the state pages.',
+    )
+    leads_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="leads_from",
+        help_text="Careers in this directory that this one often leads to.",
+    )
 
     objects = CareerQuerySet.as_manager()
 
@@ -55,6 +68,10 @@ class Career(models.Model):
     @cached_property
     def projection(self):
         return Projection.objects.filter(soc_code=self.soc_code).first()
+
+    @property
+    def onet_code(self):
+        return f"{self.soc_code}.00"
 
 
 class GuideSection(models.Model):
@@ -117,6 +134,9 @@ class Organization(models.Model):
     def __str__(self):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('careers:organization_list')}#{self.slug}"
+
 
 class Certification(models.Model):
     slug = models.SlugField(unique=True)
@@ -137,13 +157,32 @@ class Certification(models.Model):
     def __str__(self):
         return f"{self.abbreviation} — {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("careers:certification_detail", kwargs={"slug": self.slug})
+
 
 class WageEstimateQuerySet(models.QuerySet):
+    def for_occupation(self, soc_code):
+        return self.filter(soc_code=soc_code)
+
     def national(self):
         return self.filter(area_type=WageEstimate.AreaType.NATIONAL)
 
     def states(self):
         return self.filter(area_type=WageEstimate.AreaType.STATE)
+
+    def for_state(self, state):
+        return self.states().filter(states=state)
+
+    def in_state(self, state):
+        """Metro and nonmetro areas that lie (at least partly) in a state."""
+        return self.filter(
+            area_type__in=[WageEstimate.AreaType.METRO, WageEstimate.AreaType.NONMETRO],
+            states__contains=state,
+        )
+
+    def for_metro(self, cbsa_code):
+        return self.filter(area_type=WageEstimate.AreaType.METRO, cbsa_code=cbsa_code)
 
 
 class WageEstimate(models.Model):
@@ -164,6 +203,12 @@ class WageEstimate(models.Model):
     area_code = models.CharField(max_length=7)
     area_name = models.CharField(max_length=200)
     state_fips = models.CharField(max_length=2, blank=True)
+    states = models.CharField(
+        max_length=30,
+        blank=True,
+        db_index=True,
+        help_text="Postal codes of the states the area lies in, space-separated.",
+    )
     cbsa_code = models.CharField(max_length=5, blank=True, db_index=True)
     employment = models.PositiveIntegerField(null=True, blank=True)
     hourly_mean = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
@@ -233,3 +278,83 @@ class ZipCode(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.city}, {self.state}"
+
+
+class CipSocLink(models.Model):
+    """One row of the NCES/BLS CIP 2020 to SOC 2018 crosswalk: a field of study and a job."""
+
+    cip_code = models.CharField("CIP code", max_length=7, db_index=True)
+    cip_title = models.CharField("CIP title", max_length=200)
+    soc_code = models.CharField("SOC code", max_length=7, db_index=True)
+    soc_title = models.CharField("SOC title", max_length=200)
+
+    class Meta:
+        ordering = ["cip_code", "soc_code"]
+        verbose_name = "CIP-SOC crosswalk link"
+        constraints = [
+            models.UniqueConstraint(fields=["cip_code", "soc_code"], name="unique_cip_soc_link")
+        ]
+
+    def __str__(self):
+        return f"{self.cip_code} → {self.soc_code}"
+
+
+class OnetTask(models.Model):
+    """An O*NET 29.3 task statement (CC BY 4.0, USDOL/ETA)."""
+
+    onet_code = models.CharField("O*NET-SOC code", max_length=10, db_index=True)
+    task_id = models.PositiveIntegerField()
+    statement = models.TextField()
+    is_core = models.BooleanField(help_text="O*NET rates it a core task of the occupation.")
+    order = models.PositiveSmallIntegerField(help_text="Position in O*NET's list.")
+
+    class Meta:
+        ordering = ["onet_code", "order"]
+        verbose_name = "O*NET task"
+        constraints = [
+            models.UniqueConstraint(fields=["onet_code", "task_id"], name="unique_onet_task")
+        ]
+
+    def __str__(self):
+        return self.statement
+
+
+class OnetSkill(models.Model):
+    """An O*NET 29.3 skill rating: importance 1-5 and level 0-7 (CC BY 4.0, USDOL/ETA)."""
+
+    onet_code = models.CharField("O*NET-SOC code", max_length=10, db_index=True)
+    element_id = models.CharField(max_length=20)
+    name = models.CharField(max_length=100)
+    importance = models.DecimalField(max_digits=3, decimal_places=2)
+    level = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["onet_code", "-importance", "name"]
+        verbose_name = "O*NET skill"
+        constraints = [
+            models.UniqueConstraint(fields=["onet_code", "element_id"], name="unique_onet_skill")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OnetTechnology(models.Model):
+    """An example of software used on the job, from O*NET 29.3 (CC BY 4.0, USDOL/ETA)."""
+
+    onet_code = models.CharField("O*NET-SOC code", max_length=10, db_index=True)
+    example = models.CharField(max_length=200)
+    category = models.CharField(max_length=200)
+    hot_technology = models.BooleanField(default=False)
+    in_demand = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["onet_code", "-in_demand", "-hot_technology", "category", "example"]
+        verbose_name = "O*NET technology example"
+        verbose_name_plural = "O*NET technology examples"
+        constraints = [
+            models.UniqueConstraint(fields=["onet_code", "example"], name="unique_onet_technology")
+        ]
+
+    def __str__(self):
+        return self.example

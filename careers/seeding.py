@@ -61,7 +61,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
     with transaction.atomic():
         careers = {}
         for order, data in enumerate(careers_data):
-            career, _ = _put(
+            career, written = _put(
                 Career,
                 {"slug": data["slug"]},
                 {
@@ -71,6 +71,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     "summary": data["summary"],
                     "order": order,
                     "last_reviewed": date.fromisoformat(data["last_reviewed"]),
+                    "state_regulator": data.get("state_regulator", ""),
                     # A career is public only once its whole guide is written.
                     "status": PublishStatus.PUBLISHED
                     if data["slug"] in parsed
@@ -78,7 +79,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                 },
                 overwrite,
             )
-            careers[career.slug] = career
+            careers[career.slug] = (career, written)
             for position, (key, heading, body) in enumerate(parsed.get(career.slug, [])):
                 _put(
                     GuideSection,
@@ -86,6 +87,11 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     {"heading": heading, "body": body, "order": position},
                     overwrite,
                 )
+        for data in careers_data:
+            career, written = careers[data["slug"]]
+            if written:
+                career.leads_to.set([careers[slug][0] for slug in data.get("leads_to", [])])
+        careers = {slug: career for slug, (career, _) in careers.items()}
         report.append(f"Careers: {len(careers)} ({len(parsed)} with a guide)")
 
         organizations = {}

@@ -1,14 +1,33 @@
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
-from django.views.generic import DetailView, TemplateView
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView, TemplateView
 
 from . import structured_data
-from .geography import STATE_CHOICES
-from .models import Career, GuideSection
+from .charts import horizontal_bars
+from .forms import PayLookupForm
+from .geography import STATE_CHOICES, STATES, state_name
+from .models import (
+    Career,
+    Certification,
+    CipSocLink,
+    GuideSection,
+    OnetSkill,
+    OnetTask,
+    OnetTechnology,
+    Organization,
+    WageEstimate,
+)
 from .pages import PageMixin, crumb, trail
+from .pay import medians_by_state, pay_near
+
+ONET_TASKS_SHOWN = 10
+ONET_SKILLS_SHOWN = 8
+ONET_TECHNOLOGY_SHOWN = 10
 
 
 class HomeView(PageMixin, TemplateView):
@@ -27,7 +46,11 @@ class CareerDetailView(PageMixin, DetailView):
 
     def get_queryset(self):
         return Career.objects.published().prefetch_related(
-            "sections", "certifications__organization", "organizations"
+            "sections",
+            "certifications__organization",
+            "organizations",
+            "leads_to",
+            "leads_from",
         )
 
     def get_page_title(self):
@@ -47,21 +70,185 @@ class CareerDetailView(PageMixin, DetailView):
             )
         ]
 
+    def pay_lookup(self):
+        """The visitor's ZIP code form, bound only when they asked."""
+        if "zip" not in self.request.GET:
+            return PayLookupForm(auto_id="pay_%s"), None
+        form = PayLookupForm(self.request.GET, auto_id="pay_%s")
+        local = None
+        if form.is_valid():
+            local = pay_near(soc_code=self.object.soc_code, place=form.cleaned_data["zip"])
+        return form, local
+
     def get_context_data(self, **kwargs):
         career = self.object
         sections = {section.key: section for section in career.sections.all()}
         # Pay and outlook come from BLS data and sit between the steps and the career paths.
         before = [sections[k] for k in GuideSection.Key.values[:8] if k in sections]
         after = [sections[k] for k in GuideSection.Key.values[8:] if k in sections]
+        wage = career.national_wage
+        state_medians = list(medians_by_state(career.soc_code))
+        pay_form, local_pay = self.pay_lookup()
         return super().get_context_data(
             sections_before_pay=before,
             sections_after_pay=after,
-            wage=career.national_wage,
+            wage=wage,
             projection=career.projection,
+            state_medians=state_medians,
+            state_chart=horizontal_bars(
+                [(w.states, w.annual_median) for w in state_medians],
+                reference=wage.annual_median if wage else None,
+            ),
+            pay_form=pay_form,
+            local_pay=local_pay,
             program_count=career.programs.published().count(),
+            training_fields=CipSocLink.objects.filter(cip_code__in=career.cip_codes),
+            onet_tasks=OnetTask.objects.filter(onet_code=career.onet_code, is_core=True)[
+                :ONET_TASKS_SHOWN
+            ],
+            onet_skills=OnetSkill.objects.filter(onet_code=career.onet_code)[:ONET_SKILLS_SHOWN],
+            onet_technology=OnetTechnology.objects.filter(onet_code=career.onet_code)[
+                :ONET_TECHNOLOGY_SHOWN
+            ],
             correction_about=career,
             **kwargs,
         )
+
+
+class CareerStateView(PageMixin, TemplateView):
+    """A career in one state: programs there, pay there and in its metro areas, where rules come
+    from."""
+
+    template_name = "careers/career_state.html"
+
+    @cached_property
+    def career(self):
+        return get_object_or_404(Career.objects.published(), slug=self.kwargs["slug"])
+
+    @cached_property
+    def state(self):
+        code = self.kwargs["state"]
+        if code != code.lower() or code.upper() not in STATES:
+            raise Http404("No such state")
+        return code.upper()
+
+    @cached_property
+    def state_wage(self):
+        return (
+            WageEstimate.objects.for_occupation(self.career.soc_code).for_state(self.state).first()
+        )
+
+    def get_page_title(self):
+        return f"{self.career.title} in {state_name(self.state)}: programs and pay"
+
+    def get_page_description(self):
+        return (
+            f"{self.career.title} training programs in {state_name(self.state)} and what the job "
+            "pays there (BLS, May 2025), with where to check the state's rules."
+        )
+
+    def get_breadcrumbs(self):
+        return trail(
+            crumb(f"{self.career.title} guide", self.career.get_absolute_url()),
+            crumb(state_name(self.state), self.request.path),
+        )
+
+    def get_structured_data(self):
+        return [
+            structured_data.occupation(
+                self.request,
+                self.career,
+                self.state_wage,
+                None,
+                url=self.request.path,
+                place={"@type": "State", "name": state_name(self.state)},
+            )
+        ]
+
+    def get_context_data(self, **kwargs):
+        programs = self.career.programs.published().in_state(self.state)
+        program_count = programs.count()
+        if program_count == 0 and self.state_wage is None:
+            raise Http404("Nothing to show for this state")
+        areas = (
+            WageEstimate.objects.for_occupation(self.career.soc_code)
+            .in_state(self.state)
+            .order_by("area_type", "area_name")
+        )
+        return super().get_context_data(
+            career=self.career,
+            state_slug=self.state.lower(),
+            state_name=state_name(self.state),
+            program_count=program_count,
+            school_count=programs.values("school").distinct().count(),
+            wage=self.state_wage,
+            areas=areas,
+            correction_about=self.career,
+            **kwargs,
+        )
+
+
+class CertificationListView(PageMixin, ListView):
+    template_name = "careers/certification_list.html"
+    page_title = "Certifications for allied-health careers"
+    page_description = (
+        "The certifications medical assistants, phlebotomists, coders, pharmacy and EKG "
+        "technicians, surgical technologists and LPNs earn, and who awards them."
+    )
+
+    def get_queryset(self):
+        return Certification.objects.select_related("organization").prefetch_related("careers")
+
+    def get_breadcrumbs(self):
+        return trail(crumb("Certifications", reverse("careers:certification_list")))
+
+
+class CertificationDetailView(PageMixin, DetailView):
+    template_name = "careers/certification_detail.html"
+    og_type = "article"
+
+    def get_queryset(self):
+        return Certification.objects.select_related("organization").prefetch_related("careers")
+
+    def get_page_title(self):
+        cert = self.object
+        return f"{cert.abbreviation}: {cert.name}, from {cert.organization.name}"
+
+    def get_page_description(self):
+        return (
+            f"What the {self.object.abbreviation} shows, who awards it, how people usually become "
+            "eligible, and which careers it belongs to."
+        )
+
+    def get_breadcrumbs(self):
+        return trail(
+            crumb("Certifications", reverse("careers:certification_list")),
+            crumb(self.object.abbreviation, self.object.get_absolute_url()),
+        )
+
+    def get_structured_data(self):
+        return [structured_data.credential(self.request, self.object)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programs=self.object.programs.published().select_related("school", "career")[:50],
+            **kwargs,
+        )
+
+
+class OrganizationListView(PageMixin, ListView):
+    template_name = "careers/organization_list.html"
+    page_title = "Professional associations and certifying bodies"
+    page_description = (
+        "The groups that award allied-health certifications and the professional associations "
+        "that support medical assistants, coders, technicians and nurses."
+    )
+
+    def get_queryset(self):
+        return Organization.objects.prefetch_related("careers", "certifications")
+
+    def get_breadcrumbs(self):
+        return trail(crumb("Associations", reverse("careers:organization_list")))
 
 
 def favicon(request):

@@ -3,12 +3,19 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from careers.sitemaps import CareerSitemap, HomeSitemap
+from careers.sitemaps import (
+    CareerSitemap,
+    CareerStateSitemap,
+    CertificationSitemap,
+    HomeSitemap,
+)
 from programs.sitemaps import ListingSitemap, ProgramSitemap, SchoolSitemap
 
 sitemaps = {
     "home": HomeSitemap,
     "careers": CareerSitemap,
+    "career-states": CareerStateSitemap,
+    "certifications": CertificationSitemap,
     "listing": ListingSitemap,
     "programs": ProgramSitemap,
     "schools": SchoolSitemap,

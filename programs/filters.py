@@ -1,11 +1,10 @@
 """The program listing's filters, each built on a ProgramQuerySet method."""
 
 import django_filters
-from django import forms
-from django.core.validators import RegexValidator
 
+from careers.forms import ZipCodeField
 from careers.geography import STATE_CHOICES
-from careers.models import Career, ZipCode
+from careers.models import Career
 
 from .models import CredentialLevel, Program, Sector
 
@@ -13,19 +12,8 @@ RADIUS_CHOICES = [("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("
 DEFAULT_RADIUS = 25
 
 
-class ProgramFilterForm(forms.Form):
-    """Turns a ZIP into its centre point, or says plainly why it can't."""
-
-    def clean_zip(self):
-        code = self.cleaned_data.get("zip")
-        if not code:
-            return None
-        place = ZipCode.objects.filter(code=code).first()
-        if place is None:
-            raise forms.ValidationError(
-                f"We have no location for ZIP code {code}. Check it, or choose a state instead."
-            )
-        return place
+class ZipFilter(django_filters.CharFilter):
+    field_class = ZipCodeField
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -36,12 +24,7 @@ class ProgramFilter(django_filters.FilterSet):
         empty_label="Any career",
         method="filter_career",
     )
-    zip = django_filters.CharFilter(
-        label="ZIP code",
-        method="filter_near",
-        validators=[RegexValidator(r"^\d{5}$", "Enter a five-digit ZIP code, like 60601.")],
-        max_length=5,
-    )
+    zip = ZipFilter(method="filter_near")
     radius = django_filters.ChoiceFilter(
         label="Within",
         choices=RADIUS_CHOICES,
@@ -72,7 +55,6 @@ class ProgramFilter(django_filters.FilterSet):
     class Meta:
         model = Program
         fields = []
-        form = ProgramFilterForm
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("radius"):

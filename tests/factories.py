@@ -154,3 +154,22 @@ class CorrectionFactory(DjangoModelFactory):
     page_url = "/"
     field = "Tuition"
     proposed_value = "$14,500"
+
+
+class StateWageFactory(WageEstimateFactory):
+    area_type = WageEstimate.AreaType.STATE
+    area_code = "1700000"
+    area_name = "Illinois"
+    state_fips = "17"
+    states = "IL"
+    annual_median = 47000
+
+
+class MetroWageFactory(WageEstimateFactory):
+    area_type = WageEstimate.AreaType.METRO
+    area_code = "0016980"
+    area_name = "Chicago-Naperville-Elgin, IL-IN"
+    cbsa_code = "16980"
+    state_fips = "17"
+    states = "IL IN"
+    annual_median = 47270

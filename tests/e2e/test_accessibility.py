@@ -12,9 +12,12 @@ from tests.factories import (
     CareerFactory,
     CertificationFactory,
     GuideSectionFactory,
+    MetroWageFactory,
+    OrganizationFactory,
     ProgramFactory,
     ProjectionFactory,
     SchoolFactory,
+    StateWageFactory,
     WageEstimateFactory,
     ZipCodeFactory,
 )
@@ -37,7 +40,11 @@ def site():
     for order, key in enumerate(GuideSection.Key.values):
         GuideSectionFactory(career=career, key=key, order=order)
     CertificationFactory().careers.add(career)
+    OrganizationFactory().careers.add(career)
     WageEstimateFactory()
+    StateWageFactory(area_code="0600000", area_name="California", state_fips="06", states="CA")
+    StateWageFactory()
+    MetroWageFactory()
     ProjectionFactory()
     ZipCodeFactory()
     school = SchoolFactory(name="Sacramento Health College", state="CA")
@@ -68,6 +75,12 @@ PAGES = {
     "listing with filters": "/programs/?career=medical-assistant&state=ca&credential=associate",
     "listing near a ZIP": "/programs/?zip=60601&radius=100",
     "listing with an invalid filter": "/programs/?zip=123&cost_max=lots",
+    "guide with pay near a ZIP": "/careers/medical-assistant/?zip=60601",
+    "guide with a bad ZIP": "/careers/medical-assistant/?zip=99999",
+    "state page": "/careers/medical-assistant/ca/",
+    "certifications": "/certifications/",
+    "certification": "/certifications/cma-aama/",
+    "associations": "/associations/",
     "corrections form": "/corrections/?page=/",
     "not found": "/no-such-page/",
 }

@@ -7,7 +7,10 @@ from careers.management.importcommand import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Load BLS OEWS May 2025 wages and 2024-34 projections from fixtures/bls/ (idempotent)."
+    help = (
+        "Load BLS OEWS May 2025 wages, 2024-34 projections and the NCES/BLS CIP-SOC crosswalk "
+        "from fixtures/ (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,10 +21,16 @@ class Command(ImportCommand):
             type=Path,
             default=settings.DATA_DIR / "bls" / "projections_2024-34.csv",
         )
+        parser.add_argument(
+            "--crosswalk",
+            type=Path,
+            default=settings.DATA_DIR / "ipeds" / "cip_soc_crosswalk.csv",
+        )
 
     def run_import(self):
         return bls_import(
             oews_path=self.options["oews"],
             projections_path=self.options["projections"],
+            crosswalk_path=self.options["crosswalk"],
             progress=self.progress,
         )
