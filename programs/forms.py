@@ -64,7 +64,7 @@ class CorrectionForm(forms.ModelForm):
         if kind not in TARGETS or not key:
             return None
         model, field = TARGETS[kind]
-        if field == "pk" and not key.isdigit():
+        if field == "pk" and not (key.isascii() and key.isdigit()):  # "²".isdigit() is True
             return None
         return model.objects.filter(**{field: key}).first()
 

@@ -101,3 +101,10 @@ def test_csrf_is_enforced():
     response = client.post("/corrections/", VALID)
     assert response.status_code == 403
     assert Correction.objects.count() == 0
+
+
+@pytest.mark.parametrize("target", ["program:²", "school:١٢", "career:", "nonsense", ":"])
+def test_odd_targets_never_break_the_form_and_keep_the_note(client, target):
+    response = client.post("/corrections/", {**VALID, "target": target})
+    assert response.status_code == 302
+    assert Correction.objects.get().target is None
