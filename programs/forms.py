@@ -78,3 +78,7 @@ class CorrectionForm(forms.ModelForm):
             if isinstance(target, model):
                 setattr(self.instance, kind, target)
         return super().save(commit)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the directory", max_length=100, strip=True)

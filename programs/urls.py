@@ -11,6 +11,7 @@ urlpatterns = [
         views.SchoolDetailView.as_view(),
         name="school_detail",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionCreateView.as_view(), name="correction_create"),
     path("corrections/thanks/", views.CorrectionThanksView.as_view(), name="correction_thanks"),
 ]

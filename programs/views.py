@@ -14,8 +14,9 @@ from careers.pages import PageMixin, crumb, trail
 
 from . import structured_data
 from .filters import ProgramFilter
-from .forms import CorrectionForm, safe_local_path
+from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
+from .search import site_search
 
 spam_log = logging.getLogger("directory.spam")
 
@@ -224,3 +225,16 @@ class CorrectionThanksView(PageMixin, TemplateView):
         return super().get_context_data(
             back_to=safe_local_path(self.request.GET.get("page")), **kwargs
         )
+
+
+class SearchView(PageMixin, TemplateView):
+    """One box across careers, programs, schools and certifications, results grouped by kind."""
+
+    template_name = "programs/search.html"
+    page_title = "Search"
+    robots = "noindex"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET or None)
+        results = site_search(form.cleaned_data["q"]) if form.is_valid() else None
+        return super().get_context_data(form=form, results=results, **kwargs)
