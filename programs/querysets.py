@@ -3,7 +3,7 @@
 import math
 
 from django.db import models
-from django.db.models import F, FloatField, Value
+from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 from careers.models import PublishStatus
@@ -36,15 +36,60 @@ class ProgramQuerySet(models.QuerySet):
     def in_sector(self, sector):
         return self.filter(school__sector=sector)
 
+    def offering_distance_education(self):
+        """At schools that offer programs by distance education (IPEDS records it per school)."""
+        return self.filter(school__distance_education=True)
+
+    def with_evening_weekend(self):
+        return self.filter(school__evening_weekend=True)
+
+    def with_open_admission(self):
+        return self.filter(school__open_admission=True)
+
+    def taking_federal_aid(self):
+        return self.filter(school__federal_aid_eligible=True)
+
+    def preparing_for(self, certification):
+        return self.filter(certifications=certification)
+
+    def lasting_at_most(self, months):
+        """Programs reported to take at most `months` months; unknown lengths drop out."""
+        return self.filter(months_to_complete__lte=months)
+
+    def matching(self, text):
+        """Every word appears in the school's name or city, the career or the field of study."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                Q(school__name__icontains=word)
+                | Q(school__city__icontains=word)
+                | Q(career__title__icontains=word)
+                | Q(cip_title__icontains=word)
+            )
+        return queryset
+
     def costing_at_most(self, amount):
         """Programs whose reported whole-program cost is at most `amount` (unknowns drop out)."""
         return self.filter(total_cost__lte=amount)
 
+    def with_distance(self, latitude: float, longitude: float):
+        """Annotate `distance_miles`: the great-circle (haversine) distance from a point to the
+        school. Plain SQL math functions, so SQLite and PostgreSQL agree."""
+        lat1, lon1 = Value(math.radians(latitude)), Value(math.radians(longitude))
+        lat2, lon2 = Radians(F("school__latitude")), Radians(F("school__longitude"))
+        half_chord = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
+            Sin((lon2 - lon1) / 2), 2
+        )
+        distance = Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(half_chord))
+        return self.annotate(
+            distance_miles=models.ExpressionWrapper(distance, output_field=FloatField())
+        )
+
     def near(self, latitude: float, longitude: float, miles: float):
         """Programs within `miles` of a point, annotated with `distance_miles`.
 
-        A bounding box on the school's coordinates narrows the rows cheaply; the great-circle
-        (haversine) distance then decides. Both work the same on SQLite and PostgreSQL.
+        A bounding box on the school's indexed coordinates narrows the rows cheaply; the exact
+        distance then decides.
         """
         lat_margin = miles / 69.0
         widest_lat = min(abs(latitude) + lat_margin, 89.0)
@@ -53,18 +98,23 @@ class ProgramQuerySet(models.QuerySet):
             school__latitude__range=(latitude - lat_margin, latitude + lat_margin),
             school__longitude__range=(longitude - lon_margin, longitude + lon_margin),
         )
-        lat1, lon1 = Value(math.radians(latitude)), Value(math.radians(longitude))
-        lat2, lon2 = Radians(F("school__latitude")), Radians(F("school__longitude"))
-        half_chord = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
-            Sin((lon2 - lon1) / 2), 2
-        )
-        distance = Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(half_chord))
-        return boxed.annotate(
-            distance_miles=models.ExpressionWrapper(distance, output_field=FloatField())
-        ).filter(distance_miles__lte=miles)
+        return boxed.with_distance(latitude, longitude).filter(distance_miles__lte=miles)
 
     def by_distance(self):
         return self.order_by("distance_miles", "school__name", "pk")
 
+    # Orderings end in the primary key, so pages never repeat or skip a program.
     def by_name(self):
         return self.order_by("school__name", "cip_title", "credential_level", "pk")
+
+    def by_cost(self):
+        """Cheapest first; programs with no reported cost last."""
+        return self.order_by(F("total_cost").asc(nulls_last=True), "pk")
+
+    def by_length(self):
+        """Shortest first; programs with no reported length last."""
+        return self.order_by(F("months_to_complete").asc(nulls_last=True), "pk")
+
+    def by_graduates(self):
+        """Most graduates first; programs with no count last."""
+        return self.order_by(F("graduates_per_year").desc(nulls_last=True), "pk")

@@ -1,16 +1,31 @@
 from django.urls import path
 
 from . import views
+from .selections import compare_list, shortlist
 
 app_name = "programs"
 urlpatterns = [
     path("programs/", views.ProgramListView.as_view(), name="program_list"),
+    path("programs/export.csv", views.ProgramExportView.as_view(), name="program_export"),
     path("programs/<int:pk>/", views.ProgramDetailView.as_view(), name="program_detail"),
     path(
         "schools/<int:unitid>/<slug:slug>/",
         views.SchoolDetailView.as_view(),
         name="school_detail",
     ),
+    path("compare/", views.CompareView.as_view(), name="compare"),
+    path(
+        "compare/update/",
+        views.SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),
+        name="compare_update",
+    ),
+    path("shortlist/", views.ShortlistView.as_view(), name="shortlist"),
+    path(
+        "shortlist/update/",
+        views.SelectionUpdateView.as_view(selection=shortlist, noun="shortlist"),
+        name="shortlist_update",
+    ),
+    path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionCreateView.as_view(), name="correction_create"),
     path("corrections/thanks/", views.CorrectionThanksView.as_view(), name="correction_thanks"),

@@ -1,22 +1,28 @@
+import csv
 import logging
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.views.generic import CreateView, DetailView, TemplateView
+from django.views.generic import CreateView, DetailView, TemplateView, View
 from django_filters.views import FilterView
 from django_ratelimit.decorators import ratelimit
 
+from careers.forms import PayLookupForm
 from careers.geography import state_name
 from careers.pages import PageMixin, crumb, trail
 
 from . import structured_data
+from .compare import comparison_rows
 from .filters import ProgramFilter
 from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
 from .search import site_search
+from .selections import COMPARE_LIMIT, compare_list, shortlist
 
 spam_log = logging.getLogger("directory.spam")
 
@@ -32,15 +38,19 @@ class ProgramListView(PageMixin, FilterView):
     strict = False  # the filterset reports invalid values itself and applies the rest
 
     def get_queryset(self):
-        return Program.objects.for_listing().by_name()
+        return Program.objects.for_listing()
 
     def valid_filters(self):
-        return getattr(self.filterset.form, "cleaned_data", {})
+        return self.filterset.valid
 
     def get_page_title(self):
         data = self.valid_filters()
         career, state = data.get("career"), data.get("state")
-        title = f"{career.title} programs" if career else "Allied-health training programs"
+        title = (
+            f"{self.filterset.careers[career].title} programs"
+            if career
+            else "Allied-health training programs"
+        )
         return f"{title} in {state_name(state)}" if state else title
 
     def get_page_description(self):
@@ -55,24 +65,80 @@ class ProgramListView(PageMixin, FilterView):
     def get_canonical_query(self):
         """A filtered listing is canonical as its career and state (and page), nothing else."""
         data = self.valid_filters()
-        params = {}
-        if data.get("career"):
-            params["career"] = data["career"].slug
-        if data.get("state"):
-            params["state"] = data["state"]
+        params = {name: data[name] for name in ("career", "state") if data.get(name)}
         page = self.request.GET.get("page", "")
-        if page.isdigit() and int(page) > 1:
+        if page.isascii() and page.isdigit() and int(page) > 1:
             params["page"] = page
         return urlencode(params)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        filterset.facets()
         context.update(
             listing_title=context["page_title"],
-            place=self.filterset.place,
-            radius=self.filterset.radius_miles,
+            place=filterset.place,
+            radius=filterset.radius_miles,
+            sort_key=filterset.sort_key,
+            chips=filterset.chips(self.request.GET),
+            export_query=self.request.GET.urlencode(),
         )
         return context
+
+
+class ProgramExportView(View):
+    """The current filtered listing as CSV, streamed, with the source and year of each row."""
+
+    COLUMNS = [
+        ("program_url", lambda p, r: r.build_absolute_uri(p.get_absolute_url())),
+        ("school", lambda p, r: p.school.name),
+        ("city", lambda p, r: p.school.city),
+        ("state", lambda p, r: p.school.state),
+        ("ipeds_unitid", lambda p, r: p.school.unitid),
+        ("career", lambda p, r: p.career.title),
+        ("credential", lambda p, r: p.get_credential_level_display()),
+        ("cip_code", lambda p, r: p.cip_code),
+        ("total_cost_usd", lambda p, r: p.total_cost),
+        ("tuition_and_fees_usd", lambda p, r: p.tuition_and_fees),
+        ("books_and_supplies_usd", lambda p, r: p.books_and_supplies),
+        ("cost_note", lambda p, r: p.get_cost_gap_display()),
+        ("months_to_complete", lambda p, r: p.months_to_complete),
+        ("length", lambda p, r: p.length),
+        ("length_unit", lambda p, r: p.get_length_unit_display()),
+        ("graduates_2023_24", lambda p, r: p.graduates_per_year),
+        ("school_type", lambda p, r: p.school.get_sector_display()),
+        ("federal_student_aid", lambda p, r: p.school.federal_aid_eligible),
+        ("school_offers_distance_education", lambda p, r: p.school.distance_education),
+        ("school_offers_evening_weekend", lambda p, r: p.school.evening_weekend),
+        ("open_admission", lambda p, r: p.school.open_admission),
+        ("distance_miles", lambda p, r: getattr(p, "distance_miles", None)),
+        ("data_source", lambda p, r: p.data_source),
+        ("data_year", lambda p, r: p.data_year),
+        ("last_verified", lambda p, r: p.last_verified),
+    ]
+
+    def get(self, request):
+        filterset = ProgramFilter(request.GET or None, queryset=Program.objects.for_listing())
+        programs = filterset.qs
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow([name for name, _ in self.COLUMNS])
+            for program in programs.iterator(chunk_size=500):
+                yield writer.writerow(
+                    ["" if (v := cell(program, request)) is None else v for _, cell in self.COLUMNS]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="programs.csv"'
+        return response
+
+
+class Echo:
+    """A file-like object whose write() hands the line back, for streaming CSV."""
+
+    def write(self, value):
+        return value
 
 
 class ProgramDetailView(PageMixin, DetailView):
@@ -238,3 +304,102 @@ class SearchView(PageMixin, TemplateView):
         form = SearchForm(self.request.GET or None)
         results = site_search(form.cleaned_data["q"]) if form.is_valid() else None
         return super().get_context_data(form=form, results=results, **kwargs)
+
+
+def program_ids(text: str) -> list[int]:
+    """ "12,7,31" -> [12, 7, 31]; anything that is not a plain number is dropped."""
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if part.isascii() and part.isdigit() and len(part) < 12 and int(part) not in ids:
+            ids.append(int(part))
+    return ids
+
+
+class SelectionUpdateView(View):
+    """Add a program to, or remove it from, the visitor's shortlist or compare list (POST)."""
+
+    selection = None  # compare_list or shortlist
+    noun = ""
+
+    def post(self, request):
+        ids = program_ids(request.POST.get("program", ""))
+        program = Program.objects.published().filter(pk__in=ids[:1]).first()
+        back = safe_local_path(request.POST.get("next") or reverse("programs:program_list"))
+        if program is None:
+            messages.error(request, "We couldn't find that program.")
+            return redirect(back)
+        selection = self.selection(request.session)
+        if request.POST.get("action") == "remove":
+            selection.remove(program.pk)
+            messages.success(request, f"Removed {program.school.name} from your {self.noun}.")
+        elif selection.add(program.pk):
+            messages.success(
+                request, f"Added {program.school.name} to your {self.noun} ({len(selection)})."
+            )
+        else:
+            messages.warning(
+                request,
+                f"You can compare up to {COMPARE_LIMIT} programs at a time. Remove one from the "
+                "compare page first, or save this one to your shortlist.",
+            )
+        return redirect(back)
+
+
+class CompareView(PageMixin, TemplateView):
+    """Up to four programs side by side; the URL alone reproduces the comparison."""
+
+    template_name = "programs/compare.html"
+    page_title = "Compare programs"
+    robots = "noindex"
+
+    def get(self, request, *args, **kwargs):
+        if "programs" not in request.GET and len(compare_list(request.session)):
+            ids = ",".join(map(str, compare_list(request.session).ids))
+            return redirect(f"{reverse('programs:compare')}?{urlencode({'programs': ids})}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        requested = program_ids(self.request.GET.get("programs", ""))
+        zip_form = PayLookupForm(self.request.GET if "zip" in self.request.GET else None)
+        place = zip_form.cleaned_data["zip"] if zip_form.is_bound and zip_form.is_valid() else None
+        programs = Program.objects.for_listing().prefetch_related("certifications")
+        if place:
+            programs = programs.with_distance(place.latitude, place.longitude)
+        found = programs.in_bulk(requested[:COMPARE_LIMIT])
+        shown = [found[pk] for pk in requested[:COMPARE_LIMIT] if pk in found]
+        return super().get_context_data(
+            programs=shown,
+            rows=comparison_rows(shown),
+            too_many=len(requested) > COMPARE_LIMIT,
+            missing=len([pk for pk in requested[:COMPARE_LIMIT] if pk not in found]),
+            limit=COMPARE_LIMIT,
+            zip_form=zip_form,
+            place=place,
+            share_url=self.request.build_absolute_uri(self.request.get_full_path()),
+            **kwargs,
+        )
+
+
+class ShortlistView(PageMixin, TemplateView):
+    template_name = "programs/shortlist.html"
+    page_title = "Your shortlist"
+    robots = "noindex"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programs=shortlist(self.request.session).programs(), limit=COMPARE_LIMIT, **kwargs
+        )
+
+
+class ShortlistToCompareView(View):
+    """One click: the first four saved programs become the compare list."""
+
+    def post(self, request):
+        saved = shortlist(request.session).programs()
+        chosen = [program.pk for program in saved[:COMPARE_LIMIT]]
+        compare_list(request.session).replace(chosen)
+        if len(saved) > COMPARE_LIMIT:
+            messages.info(request, f"Comparing the first {COMPARE_LIMIT} programs you saved.")
+        query = urlencode({"programs": ",".join(map(str, chosen))})
+        return redirect(f"{reverse('programs:compare')}?{query}")
