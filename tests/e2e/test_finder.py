@@ -56,7 +56,7 @@ def test_zip_search_filter_sort_compare_and_share(
             "Oak Park Career School",
             "Evanston Health College",
             "Gary Allied Health",
-        ]  # fmt: skip
+        ]
     )
 
     for name in ["Loop Medical Institute", "Oak Park Career School", "Evanston Health College"]:
