@@ -43,7 +43,7 @@ data:
 	$(PY) manage.py import_bls
 	$(PY) manage.py import_onet
 	$(PY) manage.py import_zips
-	$(PY) manage.py import_ipeds
+	$(PY) manage.py import_ipeds --noinput
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

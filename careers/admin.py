@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Career,
@@ -22,7 +23,7 @@ class GuideSectionInline(admin.StackedInline):
 
 
 @admin.register(Career)
-class CareerAdmin(admin.ModelAdmin):
+class CareerAdmin(SimpleHistoryAdmin):
     list_display = ["title", "soc_code", "status", "last_reviewed", "section_count"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "soc_code", "summary"]
@@ -36,8 +37,17 @@ class CareerAdmin(admin.ModelAdmin):
         return obj.sections.count()
 
 
+@admin.register(GuideSection)
+class GuideSectionAdmin(SimpleHistoryAdmin):
+    """Sections are edited inline on their career; here each one's history can be reverted."""
+
+    list_display = ["heading", "career", "key"]
+    list_filter = ["career"]
+    search_fields = ["heading", "body"]
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "abbreviation", "kind", "website"]
     list_filter = ["kind", "careers"]
     search_fields = ["name", "abbreviation"]
@@ -46,7 +56,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(SimpleHistoryAdmin):
     list_display = ["abbreviation", "name", "organization"]
     list_filter = ["organization", "careers"]
     search_fields = ["abbreviation", "name", "organization__name"]

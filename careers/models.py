@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from .markdown import render_markdown
 
@@ -51,6 +52,7 @@ class Career(models.Model):
     )
 
     objects = CareerQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "title"]
@@ -95,6 +97,7 @@ class GuideSection(models.Model):
     heading = models.CharField(max_length=120)
     body = models.TextField(help_text="Markdown: paragraphs, lists, ### sub-headings and links.")
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["career", "order"]
@@ -127,6 +130,7 @@ class Organization(models.Model):
     website = models.URLField()
     description = models.TextField(blank=True)
     careers = models.ManyToManyField(Career, blank=True, related_name="organizations")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -150,6 +154,7 @@ class Certification(models.Model):
     eligibility_summary = models.TextField(blank=True)
     renewal = models.TextField(blank=True, help_text="Leave empty where we are not sure.")
     website = models.URLField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["abbreviation"]

@@ -45,7 +45,11 @@ class CareerDetailView(PageMixin, DetailView):
     og_type = "article"
 
     def get_queryset(self):
-        return Career.objects.published().prefetch_related(
+        # Staff who can view careers in the admin may preview a draft guide.
+        careers = Career.objects.all()
+        if not self.request.user.has_perm("careers.view_career"):
+            careers = careers.published()
+        return careers.prefetch_related(
             "sections",
             "certifications__organization",
             "organizations",

@@ -1,8 +1,43 @@
-from django.contrib import admin
-from django.db.models import Count
-from django.utils.timesince import timesince
+from datetime import timedelta
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.timesince import timesince
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import corrections
 from .models import Correction, Program, School
+from .resources import ProgramResource, SchoolResource
+
+STALE_AFTER = timedelta(days=365)
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """Listings not verified by an editor in the last 12 months are stale."""
+
+    title = "verification"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", "Stale (not verified in 12 months)"),
+            ("never", "Never verified"),
+            ("recent", "Verified in the last 12 months"),
+        ]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - STALE_AFTER
+        if self.value() == "stale":
+            return queryset.stale(cutoff)
+        if self.value() == "never":
+            return queryset.filter(last_verified__isnull=True)
+        if self.value() == "recent":
+            return queryset.filter(last_verified__gte=cutoff)
+        return queryset
 
 
 class ProgramInline(admin.TabularInline):
@@ -14,9 +49,24 @@ class ProgramInline(admin.TabularInline):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "state", "sector", "federal_aid_eligible", "program_count"]
-    list_filter = ["sector", "state", "federal_aid_eligible", "distance_education"]
+class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SchoolResource]
+    list_display = [
+        "name",
+        "city",
+        "state",
+        "sector",
+        "federal_aid_eligible",
+        "program_count",
+        "last_verified",
+    ]
+    list_filter = [
+        VerificationFilter,
+        "sector",
+        "state",
+        "federal_aid_eligible",
+        "distance_education",
+    ]
     search_fields = ["name", "city", "=unitid"]
     readonly_fields = ["unitid", "data_source", "data_year"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,7 +82,8 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ProgramResource]
     list_display = [
         "school",
         "career",
@@ -41,43 +92,221 @@ class ProgramAdmin(admin.ModelAdmin):
         "graduates_per_year",
         "status",
         "last_verified",
+        "missing_from_source",
     ]
-    list_filter = ["status", "career", "credential_level", "school__sector", "school__state"]
+    list_filter = [
+        VerificationFilter,
+        "status",
+        "missing_from_source",
+        "career",
+        "credential_level",
+        "school__sector",
+        "school__state",
+    ]
     list_select_related = ["school", "career"]
     search_fields = ["school__name", "school__city", "cip_code", "cip_title"]
     autocomplete_fields = ["school"]
     filter_horizontal = ["certifications"]
     readonly_fields = ["total_cost", "data_source", "data_year"]
     show_facets = admin.ShowFacets.ALWAYS
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish the selected programs", permissions=["change"])
+    def publish(self, request, queryset):
+        for program in queryset:
+            program.status = "published"
+            program.save()
+
+    @admin.action(description="Make the selected programs drafts", permissions=["change"])
+    def unpublish(self, request, queryset):
+        for program in queryset:
+            program.status = "draft"
+            program.save()
+
+
+class TargetKindFilter(admin.SimpleListFilter):
+    title = "about"
+    parameter_name = "about"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("program", "A program"),
+            ("school", "A school"),
+            ("career", "A career guide"),
+            ("page", "A page only"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("program", "school", "career"):
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        if self.value() == "page":
+            return queryset.filter(program=None, school=None, career=None)
+        return queryset
 
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
-    list_display = ["field", "about", "proposed_value_short", "status", "age", "created_at"]
-    list_filter = ["status", "created_at"]
+    change_form_template = "admin/programs/correction/change_form.html"
+    list_display = ["field", "about", "change", "status", "assignee", "age"]
+    list_filter = ["status", "assignee", TargetKindFilter, "created_at"]
     search_fields = ["field", "proposed_value", "current_value", "page_url", "contact_email"]
-    list_select_related = ["program__school", "program__career", "school", "career"]
-    readonly_fields = ["page_url", "program", "school", "career", "created_at", "updated_at"]
+    list_select_related = ["program__school", "program__career", "school", "career", "assignee"]
+    readonly_fields = [
+        "page_url",
+        "program",
+        "school",
+        "career",
+        "target_field",
+        "field",
+        "current_value",
+        "proposed_value",
+        "evidence",
+        "contact_email",
+        "status",
+        "assignee",
+        "decided_by",
+        "decided_at",
+        "notified_at",
+        "notification_error",
+        "duplicate_of",
+        "created_at",
+        "updated_at",
+    ]
     ordering = ["-created_at", "-id"]
     show_facets = admin.ShowFacets.ALWAYS
+    actions = ["assign_to_me", "apply", "reject", "mark_duplicate", "resend_email"]
     fieldsets = [
         ("What it is about", {"fields": ["page_url", "program", "school", "career"]}),
         (
             "The note",
-            {"fields": ["field", "current_value", "proposed_value", "evidence", "contact_email"]},
+            {
+                "fields": [
+                    "target_field",
+                    "field",
+                    "current_value",
+                    "proposed_value",
+                    "evidence",
+                    "contact_email",
+                ]
+            },
         ),
-        ("Review", {"fields": ["status", "editor_note", "created_at", "updated_at"]}),
+        (
+            "Decision",
+            {
+                "fields": [
+                    "status",
+                    "assignee",
+                    "value_to_apply",
+                    "editor_note",
+                    "duplicate_of",
+                    "decided_by",
+                    "decided_at",
+                ]
+            },
+        ),
+        ("Email to the visitor", {"fields": ["notified_at", "notification_error"]}),
+        ("Dates", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def has_add_permission(self, request):
+        return False  # corrections come from visitors
 
     @admin.display(description="About")
     def about(self, obj):
         return obj.target or obj.page_url
 
-    @admin.display(description="Proposed value")
-    def proposed_value_short(self, obj):
-        text = obj.proposed_value
-        return text if len(text) <= 60 else f"{text[:57]}…"
+    @admin.display(description="Current → proposed")
+    def change(self, obj):
+        proposed = (
+            obj.proposed_value if len(obj.proposed_value) <= 60 else f"{obj.proposed_value[:57]}…"
+        )
+        return f"{obj.current_value or '—'} → {proposed}"
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj):
         return timesince(obj.created_at)
+
+    # Workflow steps, each through a service function; refusals are reported, not raised.
+
+    def run(self, request, queryset, step, done):
+        moved = 0
+        for correction in queryset:
+            try:
+                step(correction)
+                moved += 1
+            except corrections.TransitionRefused as refusal:
+                self.message_user(request, f"#{correction.pk}: {refusal}", messages.WARNING)
+            except ValidationError as error:
+                problems = "; ".join(error.messages)
+                self.message_user(
+                    request, f"#{correction.pk} not applied: {problems}", messages.ERROR
+                )
+        if moved:
+            self.message_user(request, f"{moved} correction{'s' if moved != 1 else ''} {done}.")
+
+    @admin.action(description="Assign to me (in review)", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        self.run(
+            request,
+            queryset,
+            lambda c: corrections.correction_assign(correction=c, assignee=request.user),
+            "assigned to you",
+        )
+
+    @admin.action(description="Apply the proposed value", permissions=["change"])
+    def apply(self, request, queryset):
+        self.run(
+            request,
+            queryset,
+            lambda c: corrections.correction_apply(correction=c, reviewer=request.user),
+            "applied",
+        )
+
+    @admin.action(description="Reject (the editor note is the reason)", permissions=["change"])
+    def reject(self, request, queryset):
+        self.run(
+            request,
+            queryset,
+            lambda c: corrections.correction_reject(
+                correction=c, reviewer=request.user, reason=c.editor_note
+            ),
+            "rejected",
+        )
+
+    @admin.action(description="Mark as duplicate", permissions=["change"])
+    def mark_duplicate(self, request, queryset):
+        self.run(
+            request,
+            queryset,
+            lambda c: corrections.correction_mark_duplicate(correction=c, reviewer=request.user),
+            "marked as duplicate",
+        )
+
+    @admin.action(description="Resend the decision email", permissions=["change"])
+    def resend_email(self, request, queryset):
+        sent = sum(corrections.correction_notify(correction=c) for c in queryset)
+        self.message_user(request, f"{sent} email{'s' if sent != 1 else ''} sent.")
+
+    def response_change(self, request, obj):
+        """The change form's workflow buttons: save the editor's fields, then take the step."""
+        steps = {
+            "_assign": self.assign_to_me,
+            "_apply": self.apply,
+            "_reject": self.reject,
+            "_duplicate": self.mark_duplicate,
+            "_resend": self.resend_email,
+        }
+        for name, step in steps.items():
+            if name in request.POST:
+                step(request, Correction.objects.filter(pk=obj.pk))
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+def open_corrections_summary():
+    """For the admin index: how many corrections are open, and how many are over a week old."""
+    open_ = Correction.objects.open()
+    return {
+        "open": open_.count(),
+        "old": open_.older_than(timezone.now() - timedelta(days=7)).count(),
+    }

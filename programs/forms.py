@@ -3,7 +3,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from careers.models import Career
 
-from .models import Correction, Program, School
+from .models import CORRECTABLE_FIELDS, Correction, Program, School
 
 # What a correction can be about: "program:12", "school:34", "career:medical-assistant".
 TARGETS = {"program": (Program, "pk"), "school": (School, "pk"), "career": (Career, "slug")}
@@ -35,8 +35,15 @@ class CorrectionForm(forms.ModelForm):
 
     class Meta:
         model = Correction
-        fields = ["page_url", "field", "current_value", "proposed_value", "evidence",
-                  "contact_email"]  # fmt: skip
+        fields = [
+            "page_url",
+            "target_field",
+            "field",
+            "current_value",
+            "proposed_value",
+            "evidence",
+            "contact_email",
+        ]
         widgets = {
             "page_url": forms.HiddenInput,
             "current_value": forms.Textarea(attrs={"rows": 2}),
@@ -54,6 +61,34 @@ class CorrectionForm(forms.ModelForm):
             "field": "For example: tuition, program length, the school's address.",
             "contact_email": "We only use it to tell you what we did with your note.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        target = self.data.get("target") if self.is_bound else self.initial.get("target")
+        kind = str(target or "").partition(":")[0]
+        choices = CORRECTABLE_FIELDS.get(kind)
+        self.fields["field"].required = False
+        if choices:
+            self.fields["target_field"] = forms.ChoiceField(
+                label="What needs updating?",
+                choices=[*choices.items(), ("", "Something else")],
+                required=False,
+            )
+            self.fields["field"].label = "Describe it, if you chose “Something else”"
+            self.fields["field"].help_text = ""
+            self.order_fields(self._meta.fields)
+        else:
+            del self.fields["target_field"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("target_field")
+        if not data.get("field"):
+            if chosen:
+                data["field"] = dict(self.fields["target_field"].choices)[chosen]
+            elif "field" not in self.errors:
+                self.add_error("field", "Tell us what needs updating.")
+        return data
 
     def clean_page_url(self):
         return safe_local_path(self.cleaned_data["page_url"])

@@ -4,10 +4,13 @@ Every row is checked before anything is written; a malformed row stops the impor
 line and reason, and the database is left as it was.
 """
 
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from careers.datafiles import (
     parse_file,
@@ -16,7 +19,6 @@ from careers.datafiles import (
     to_flag,
     to_float_in,
     to_int,
-    upsert,
 )
 from careers.models import Career
 
@@ -129,22 +131,174 @@ def _program_row(row, unitids: set[int], careers: dict[str, int]) -> dict:
     }
 
 
-def ipeds_import(*, schools_path: Path, programs_path: Path, progress=None):
-    """Create or update schools (by unitid) and programs (by unitid + CIP + award level)."""
+def _plain(value):
+    """A value as JSON stores it, so a database value and a remembered import compare equal."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+@dataclass
+class RefreshPlan:
+    """What re-running the import would do to one model, before anything is written."""
+
+    label: str
+    new: list[dict] = field(default_factory=list)
+    changed: list = field(default_factory=list)  # (object, {field: value})
+    unchanged: list = field(default_factory=list)  # objects whose remembered values may move
+    kept: list = field(default_factory=list)  # (object, field) edited after the last import
+    missing: list = field(default_factory=list)  # objects no longer in the source
+
+    def __str__(self):
+        text = (
+            f"{self.label}: {len(self.new):,} new, {len(self.changed):,} changed, "
+            f"{len(self.unchanged):,} unchanged, {len(self.missing):,} no longer in the source"
+        )
+        if self.kept:
+            text += (
+                f"; {len(self.kept):,} field(s) edited since the last import kept "
+                "(--overwrite-edited replaces them)"
+            )
+        return text
+
+
+def plan_refresh(label, existing, rows, key, *, overwrite_edited=False) -> RefreshPlan:
+    """Compare source rows with what is stored. A field whose stored value differs from the value
+    the last import wrote was edited by someone here, and is kept unless `overwrite_edited`."""
+    plan = RefreshPlan(label)
+    seen = set()
+    for row in rows:
+        row_key = key(row)
+        seen.add(row_key)
+        obj = existing.get(row_key)
+        if obj is None:
+            plan.new.append(row)
+            continue
+        changes = {}
+        for name, value in row.items():
+            if name in IDENTITY_FIELDS:
+                continue
+            current = _plain(getattr(obj, name))
+            if current == _plain(value):
+                continue
+            remembered = obj.imported_values.get(name, current)
+            if current != remembered and not overwrite_edited:
+                plan.kept.append((obj, name))
+                continue
+            changes[name] = value
+        if getattr(obj, "missing_from_source", False):
+            changes["missing_from_source"] = False
+        (plan.changed if changes else plan.unchanged).append((obj, changes) if changes else obj)
+    plan.missing = [obj for obj_key, obj in existing.items() if obj_key not in seen]
+    return plan
+
+
+IDENTITY_FIELDS = {"unitid", "school_id"}
+
+
+def _remembered(row) -> dict:
+    return {name: _plain(value) for name, value in row.items() if name not in IDENTITY_FIELDS}
+
+
+def _apply_plan(model, plan: RefreshPlan, rows_by_key, key, progress, batch=500):
+    """Write one model's plan: new rows, changed fields, and what the import now remembers."""
+    created = [model(**row, imported_values=_remembered(row)) for row in plan.new]
+    for start in range(0, len(created), batch):
+        bulk_create_with_history(created[start : start + batch], model, batch_size=batch)
+        if progress:
+            progress(plan.label, min(start + batch, len(created)), len(created))
+    updated, fields_written = [], {"imported_values"}
+    for obj, changes in plan.changed:
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        fields_written.update(changes)
+        updated.append(obj)
+    for obj in updated:
+        obj.imported_values = _remembered(rows_by_key[key(obj)])
+    for obj in plan.unchanged:  # written only if what the import remembers has moved
+        remembered = _remembered(rows_by_key[key(obj)])
+        if obj.imported_values != remembered:
+            obj.imported_values = remembered
+            updated.append(obj)
+    newly_missing = [obj for obj in plan.missing if not getattr(obj, "missing_from_source", True)]
+    for obj in newly_missing:
+        obj.missing_from_source = True
+    if newly_missing:
+        updated.extend(newly_missing)
+        fields_written.add("missing_from_source")
+    for start in range(0, len(updated), batch):
+        bulk_update_with_history(
+            updated[start : start + batch], model, sorted(fields_written), batch_size=batch
+        )
+
+
+@dataclass
+class IpedsRefresh:
+    schools: RefreshPlan
+    programs: RefreshPlan
+    school_rows: dict
+    program_rows: dict
+
+    @property
+    def plans(self):
+        return [self.schools, self.programs]
+
+
+def _program_key(row):
+    return (row["unitid"], row["cip_code"], row["credential_level"])
+
+
+def ipeds_plan(*, schools_path: Path, programs_path: Path, overwrite_edited=False):
+    """Read and check both files, and work out what applying them would change (no writes)."""
     schools = parse_file(schools_path, SCHOOL_COLUMNS, _school_row)
     careers = {cip: career.pk for career in Career.objects.all() for cip in career.cip_codes}
     unitids = {row["unitid"] for row in schools}
     programs = parse_file(programs_path, PROGRAM_COLUMNS, _program_row, unitids, careers)
+    existing_schools = {school.unitid: school for school in School.objects.all()}
+    existing_programs = {
+        (p.school.unitid, p.cip_code, p.credential_level): p
+        for p in Program.objects.select_related("school")
+    }
+    return IpedsRefresh(
+        schools=plan_refresh(
+            "Schools",
+            existing_schools,
+            schools,
+            lambda row: row["unitid"],
+            overwrite_edited=overwrite_edited,
+        ),
+        programs=plan_refresh(
+            "Programs", existing_programs, programs, _program_key, overwrite_edited=overwrite_edited
+        ),
+        school_rows={row["unitid"]: row for row in schools},
+        program_rows={_program_key(row): row for row in programs},
+    )
+
+
+def ipeds_apply(refresh: IpedsRefresh, *, progress=None):
+    """Write a plan in one transaction; programs gone from the source are flagged, not deleted."""
     with transaction.atomic():
-        school_result = upsert(School, schools, ("unitid",), label="Schools", progress=progress)
-        school_ids = dict(School.objects.filter(unitid__in=unitids).values_list("unitid", "pk"))
-        for program in programs:
-            program["school_id"] = school_ids[program.pop("unitid")]
-        program_result = upsert(
-            Program,
-            programs,
-            ("school_id", "cip_code", "credential_level"),
-            label="Programs",
-            progress=progress,
+        _apply_plan(
+            School, refresh.schools, refresh.school_rows, lambda school: school.unitid, progress
         )
-    return [school_result, program_result]
+        school_ids = dict(School.objects.values_list("unitid", "pk"))
+        for row in [*refresh.programs.new, *refresh.program_rows.values()]:
+            row["school_id"] = school_ids[row["unitid"]]
+        for row in refresh.programs.new:
+            row.pop("unitid", None)
+        _apply_plan(
+            Program,
+            refresh.programs,
+            refresh.program_rows,
+            lambda p: (p.school.unitid, p.cip_code, p.credential_level),
+            progress,
+        )
+    return refresh.plans
+
+
+def ipeds_import(*, schools_path: Path, programs_path: Path, overwrite_edited=False, progress=None):
+    """Plan and apply in one step (what `make setup` and the tests use)."""
+    refresh = ipeds_plan(
+        schools_path=schools_path, programs_path=programs_path, overwrite_edited=overwrite_edited
+    )
+    return ipeds_apply(refresh, progress=progress)

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from careers.models import Career, Certification, PublishStatus
 
@@ -77,8 +79,15 @@ class School(models.Model):
     data_source = models.CharField(max_length=60, default=IPEDS_SOURCE)
     data_year = models.CharField(max_length=9, default="2023-24")
     last_verified = models.DateField(null=True, blank=True)
+    imported_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Field values as the last import wrote them; a field that differs was edited.",
+    )
 
     objects = SchoolQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -138,8 +147,19 @@ class Program(models.Model):
     data_source = models.CharField(max_length=60, default=IPEDS_SOURCE)
     data_year = models.CharField(max_length=9, default="2023-24")
     last_verified = models.DateField(null=True, blank=True)
+    missing_from_source = models.BooleanField(
+        default=False,
+        help_text="The latest IPEDS import no longer has this program: review it, don't delete.",
+    )
+    imported_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Field values as the last import wrote them; a field that differs was edited.",
+    )
 
     objects = ProgramQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["total_cost"])
 
     class Meta:
         ordering = ["school__name", "id"]
@@ -166,8 +186,39 @@ class Program(models.Model):
         return f"{self.career.title} — {self.get_credential_level_display()}"
 
 
+# Fields a visitor can name in a correction, and an editor can apply in one step.
+CORRECTABLE_FIELDS = {
+    "program": {
+        "tuition_and_fees": "Tuition and fees (whole program)",
+        "books_and_supplies": "Books and supplies (whole program)",
+        "months_to_complete": "Months to complete",
+        "length": "Program length (hours)",
+        "graduates_per_year": "Graduates per year",
+    },
+    "school": {
+        "name": "School name",
+        "address": "Street address",
+        "city": "City",
+        "zip_code": "ZIP code",
+        "website": "Website",
+        "net_price_calculator_url": "Net price calculator link",
+    },
+}
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=[Correction.Status.NEW, Correction.Status.IN_REVIEW])
+
+    def older_than(self, when):
+        return self.filter(created_at__lt=when)
+
+
 class Correction(models.Model):
-    """A visitor's note that something on a page is wrong or out of date."""
+    """A visitor's note that something on a page is wrong or out of date.
+
+    Its status only moves through the service functions in programs/corrections.py.
+    """
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -186,15 +237,50 @@ class Correction(models.Model):
     career = models.ForeignKey(
         Career, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
     )
+    target_field = models.CharField(
+        "field",
+        max_length=40,
+        blank=True,
+        help_text="The model field this correction is about, when the visitor chose one.",
+    )
     field = models.CharField("what needs updating", max_length=200)
     current_value = models.TextField("what the page says", blank=True, max_length=5000)
     proposed_value = models.TextField("what it should say", max_length=5000)
     evidence = models.TextField("source or evidence", blank=True, max_length=5000)
     contact_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
-    editor_note = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_corrections",
+    )
+    value_to_apply = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The exact value to save when applying (defaults to what the visitor proposed).",
+    )
+    editor_note = models.TextField(
+        blank=True, help_text="For the team, and the reason given when rejecting."
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_corrections",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    notification_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -205,3 +291,12 @@ class Correction(models.Model):
     @property
     def target(self):
         return self.program or self.school or self.career
+
+    @property
+    def target_kind(self):
+        target = self.target
+        return type(target).__name__.lower() if target else ""
+
+    @property
+    def is_open(self):
+        return self.status in (self.Status.NEW, self.Status.IN_REVIEW)

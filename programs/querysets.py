@@ -11,12 +11,18 @@ from careers.models import PublishStatus
 EARTH_RADIUS_MILES = 3958.8
 
 
-class SchoolQuerySet(models.QuerySet):
+class VerifiedQuerySet(models.QuerySet):
+    def stale(self, cutoff):
+        """Never verified by an editor, or last verified before `cutoff`."""
+        return self.filter(Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff))
+
+
+class SchoolQuerySet(VerifiedQuerySet):
     def with_published_programs(self):
         return self.filter(programs__status=PublishStatus.PUBLISHED).distinct()
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(VerifiedQuerySet):
     def published(self):
         return self.filter(status=PublishStatus.PUBLISHED)
 

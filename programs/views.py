@@ -145,10 +145,12 @@ class ProgramDetailView(PageMixin, DetailView):
     template_name = "programs/program_detail.html"
 
     def get_queryset(self):
-        return (
-            Program.objects.published()
-            .select_related("school", "career")
-            .prefetch_related("certifications__organization")
+        # Staff who can view programs in the admin may preview drafts; everyone else can't.
+        programs = Program.objects.all()
+        if not self.request.user.has_perm("programs.view_program"):
+            programs = programs.published()
+        return programs.select_related("school", "career").prefetch_related(
+            "certifications__organization"
         )
 
     def get_page_title(self):

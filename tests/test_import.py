@@ -15,20 +15,41 @@ from .factories import CareerFactory
 pytestmark = pytest.mark.django_db
 
 SCHOOL = {
-    "unitid": "100654", "name": "Alabama A & M University", "address": "4900 Meridian Street",
-    "city": "Normal", "state": "AL", "zip": "35762-7500", "latitude": "34.783368",
-    "longitude": "-86.568502", "website": "www.aamu.edu/", "net_price_calculator_url": "",
-    "control": "1", "sector_label": "Public, 4-year or above", "level_label": "Four or more years",
-    "locale_label": "City: Midsize", "pset4flg": "1", "distance_programs": "1",
-    "all_programs_distance": "2", "open_admission": "2", "weekend_evening": "0",
-    "tuition_fees_instate_per_year": "10024", "tuition_fees_outstate_per_year": "19024",
-}  # fmt: skip
+    "unitid": "100654",
+    "name": "Alabama A & M University",
+    "address": "4900 Meridian Street",
+    "city": "Normal",
+    "state": "AL",
+    "zip": "35762-7500",
+    "latitude": "34.783368",
+    "longitude": "-86.568502",
+    "website": "www.aamu.edu/",
+    "net_price_calculator_url": "",
+    "control": "1",
+    "sector_label": "Public, 4-year or above",
+    "level_label": "Four or more years",
+    "locale_label": "City: Midsize",
+    "pset4flg": "1",
+    "distance_programs": "1",
+    "all_programs_distance": "2",
+    "open_admission": "2",
+    "weekend_evening": "0",
+    "tuition_fees_instate_per_year": "10024",
+    "tuition_fees_outstate_per_year": "19024",
+}
 PROGRAM = {
-    "unitid": "100654", "cipcode": "51.0801", "cip_title": "Medical/Clinical Assistant.",
-    "awlevel": "21", "completions": "12", "award_levels_for_this_cip": "1",
-    "tuition_fees_whole_program": "16545", "books_supplies_whole_program": "1500",
-    "program_length": "46", "program_length_unit": "credit hours", "months_to_complete": "10",
-}  # fmt: skip
+    "unitid": "100654",
+    "cipcode": "51.0801",
+    "cip_title": "Medical/Clinical Assistant.",
+    "awlevel": "21",
+    "completions": "12",
+    "award_levels_for_this_cip": "1",
+    "tuition_fees_whole_program": "16545",
+    "books_supplies_whole_program": "1500",
+    "program_length": "46",
+    "program_length_unit": "credit hours",
+    "months_to_complete": "10",
+}
 
 
 def write_csv(path, columns, rows):
@@ -176,3 +197,72 @@ def test_the_shipped_bls_and_zip_data_load():
     assert Projection.objects.get(soc_code="31-9092").change_percent == pytest.approx(12.5)
     assert ZipCode.objects.get(code="60601").state == "IL"
     assert (settings.DATA_DIR / "bls" / "oews_may2025.csv").exists()
+
+
+# Refreshing the data: dry run, edits kept, programs gone from the source flagged
+
+
+def test_dry_run_reports_and_writes_nothing(files):
+    paths = files()
+    out = StringIO()
+    call_command("import_ipeds", schools=paths[0], programs=paths[1], dry_run=True, stdout=out)
+    assert "Schools: 1 new, 0 changed, 0 unchanged, 0 no longer in the source" in out.getvalue()
+    assert "Programs: 1 new" in out.getvalue()
+    assert "nothing was changed" in out.getvalue()
+    assert Program.objects.count() == 0
+
+
+def test_a_field_edited_after_the_import_is_kept_unless_asked(files):
+    run_import(*files())
+    program = Program.objects.get()
+    program.tuition_and_fees = 15000  # an editor's correction
+    program.save()
+    changed_source = files(
+        programs=[{**PROGRAM, "tuition_fees_whole_program": "17000", "completions": "20"}]
+    )
+    out = StringIO()
+    call_command(
+        "import_ipeds",
+        schools=changed_source[0],
+        programs=changed_source[1],
+        dry_run=True,
+        stdout=out,
+    )
+    assert "Programs: 0 new, 1 changed, 0 unchanged, 0 no longer in the source; 1 field(s)" in (
+        out.getvalue()
+    )
+    run_import(*changed_source)
+    program.refresh_from_db()
+    assert program.tuition_and_fees == 15000  # the editor's value stands
+    assert program.graduates_per_year == 20  # untouched fields follow the source
+
+    call_command(
+        "import_ipeds",
+        schools=changed_source[0],
+        programs=changed_source[1],
+        overwrite_edited=True,
+        stdout=StringIO(),
+    )
+    program.refresh_from_db()
+    assert program.tuition_and_fees == 17000
+
+
+def test_programs_gone_from_the_source_are_flagged_not_deleted(files):
+    second = {**PROGRAM, "cipcode": "51.0801", "awlevel": "3"}
+    run_import(*files(programs=[PROGRAM, second]))
+    run_import(*files(programs=[PROGRAM]))
+    assert Program.objects.count() == 2
+    gone = Program.objects.get(credential_level=CredentialLevel.ASSOCIATE)
+    assert gone.missing_from_source is True
+    run_import(*files(programs=[PROGRAM, second]))
+    gone.refresh_from_db()
+    assert gone.missing_from_source is False
+
+
+def test_the_import_records_history(files):
+    run_import(*files())
+    assert Program.objects.get().history.count() == 1
+    run_import(*files(programs=[{**PROGRAM, "completions": "99"}]))
+    assert Program.objects.get().history.count() == 2
+    run_import(*files(programs=[{**PROGRAM, "completions": "99"}]))
+    assert Program.objects.get().history.count() == 2  # nothing changed, nothing written

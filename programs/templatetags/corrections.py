@@ -19,3 +19,10 @@ def correction_form(context, about=None):
         auto_id="correction_%s",
     )
     return {"form": form, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag
+def open_corrections():
+    from programs.admin import open_corrections_summary
+
+    return open_corrections_summary()
