@@ -1,0 +1,343 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.utils.html import escape
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from careers.models import PublishStatus
+from programs.search import PROGRAMS_LIMIT, site_search
+
+from .factories import (
+    CareerFactory,
+    CertificationFactory,
+    OrganizationFactory,
+    ProgramFactory,
+    SchoolFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Escaped, MARKER reads `&lt;zq&quot;...`; the raw `<zq"` must never come back in a page.
+MARKER = "<zq\"'&>"
+RAW_MARKER = '<zq"'
+
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+postgresql_only = pytest.mark.skipif(
+    not ON_POSTGRESQL,
+    reason="full-text search and trigram similarity need PostgreSQL (run with DATABASE_URL)",
+)
+sqlite_only = pytest.mark.skipif(
+    ON_POSTGRESQL, reason="the simple word match is what SQLite and other databases use"
+)
+
+
+@pytest.fixture
+def directory():
+    """A small directory: three careers (one a draft), schools in two cities, certifications."""
+    assistant = CareerFactory()  # Medical Assistant
+    phlebotomy = CareerFactory(
+        slug="phlebotomy-technician",
+        title="Phlebotomy Technician",
+        soc_code="31-9097",
+        cip_codes=["51.1009"],
+        summary="Phlebotomy technicians draw blood for tests and donations.",
+        order=1,
+    )
+    CareerFactory(
+        slug="medical-administrative-assistant",
+        title="Medical Administrative Assistant",
+        summary="Medical administrative assistants run the front office.",
+        order=2,
+    )
+    CareerFactory(
+        slug="surgical-technologist",
+        title="Surgical Technologist",
+        summary="Surgical technologists keep the operating room sterile.",
+        status=PublishStatus.DRAFT,
+        order=6,
+    )
+    loop = SchoolFactory(name="Loop Medical Institute", city="Chicago", state="IL")
+    ProgramFactory(school=loop, career=assistant)
+    ProgramFactory(
+        school=SchoolFactory(name="Lakeshore Blood Draw Academy", city="Chicago", state="IL"),
+        career=phlebotomy,
+        cip_code="51.1009",
+        cip_title="Phlebotomy Technician/Phlebotomist.",
+    )
+    ProgramFactory(
+        school=SchoolFactory(name="Prairie Valley College", city="Springfield", state="IL"),
+        career=phlebotomy,
+        cip_code="51.1009",
+        cip_title="Phlebotomy Technician/Phlebotomist.",
+    )
+    ProgramFactory(
+        school=SchoolFactory(name="Hidden Draft College", city="Chicago", state="IL"),
+        career=assistant,
+        status=PublishStatus.DRAFT,
+    )
+    SchoolFactory(name="Empty Shell College", city="Chicago", state="IL")  # no programs at all
+    CertificationFactory()  # CMA (AAMA), Certified Medical Assistant
+    CertificationFactory(
+        slug="cpt-nha",
+        abbreviation="CPT",
+        name="Certified Phlebotomy Technician",
+        organization=OrganizationFactory(
+            slug="nha", name="National Healthcareer Association", abbreviation="NHA"
+        ),
+    )
+    return {"assistant": assistant, "phlebotomy": phlebotomy, "loop": loop}
+
+
+def titles(results):
+    return {
+        "careers": [career.title for career in results.careers],
+        "programs": [f"{p.career.title} at {p.school.name}" for p in results.programs],
+        "schools": [school.name for school in results.schools],
+        "certifications": [certification.abbreviation for certification in results.certifications],
+    }
+
+
+def search_page(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- on every database ------------------------------------------------------------------------
+
+
+def test_results_are_grouped_by_kind_with_links_and_counts(client, directory):
+    found = titles(site_search("medical"))
+    assert found["careers"][0] == "Medical Assistant"
+    assert "Medical Assistant at Loop Medical Institute" in found["programs"]
+    assert found["schools"] == ["Loop Medical Institute"]
+    assert found["certifications"] == ["CMA (AAMA)"]
+
+    page = search_page(client, "medical")
+    headings = re.findall(r"<h2 id=\"(\w+)-heading\">", page)
+    assert headings[:4] == ["careers", "programs", "schools", "certifications"]
+    assert 'href="/careers/medical-assistant/"' in page
+    assert f'href="{directory["loop"].get_absolute_url()}"' in page
+    assert "Loop Medical Institute</a>" in page
+    assert "Chicago, IL" in page
+    assert 'href="/certifications/cma-aama/"' in page
+    assert 'Schools <span class="muted">(1)</span>' in page
+
+
+def test_the_search_box_keeps_the_query(client, directory):
+    page = search_page(client, "Loop Medical")
+    assert 'value="Loop Medical"' in page
+    assert '<label for="id_q">Search the directory</label>' in page
+
+
+def test_drafts_never_appear(directory):
+    assert titles(site_search("surgical"))["careers"] == []  # a draft career
+    found = titles(site_search("hidden draft"))  # a school with only a draft program
+    assert found["programs"] == []
+    assert found["schools"] == []
+    all_programs = titles(site_search("chicago"))["programs"]
+    assert all("Hidden" not in program for program in all_programs)
+
+
+def test_schools_without_published_programs_do_not_appear(directory):
+    found = titles(site_search("college"))
+    assert "Prairie Valley College" in found["schools"]
+    assert "Empty Shell College" not in found["schools"]
+    assert "Hidden Draft College" not in found["schools"]
+
+
+def test_a_query_with_no_results_says_so_and_suggests_what_to_try(client, directory):
+    assert site_search("zyxwvut").total == 0
+    page = search_page(client, "zyxwvut")
+    assert "No results for “zyxwvut”" in page
+    assert "Check the spelling" in page
+    assert 'href="/programs/"' in page
+    assert 'href="/#careers"' in page
+    assert 'value="zyxwvut"' in page
+
+
+def test_an_empty_query_shows_the_form_and_no_results(client, directory):
+    page = search_page(client, "")
+    assert "This field is required." in page
+    assert "No results" not in page
+    page = client.get("/search/").content.decode()  # no query at all: just the form
+    assert "<h1>Search the directory</h1>" in page
+    assert "This field is required." not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "%",
+        "%%",
+        "_",
+        "__",
+        "100%",
+        "med_cal",
+        "'",
+        "''",
+        '"',
+        '"medical',
+        "O'Brien",
+        "\\",
+        "\\\\",
+        "medical\\",
+        "-",
+        "--medical",
+        "-medical",
+        "medical or",
+        "!medical & (assistant | :*)",
+        MARKER,
+        "   ",
+        "a",
+        "é",
+        "数据",
+        "x" * 100,
+        "medical " * 12,
+    ],
+)
+def test_odd_queries_never_break_and_are_escaped(client, directory, query):
+    page = search_page(client, query)  # a 200, not a 500
+    assert RAW_MARKER not in page
+    if query.strip():
+        assert f'value="{escape(query)}"' in page  # kept in the box, escaped
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.one_of(
+        st.text(max_size=120),
+        st.builds(lambda a, b: a + MARKER + b, st.text(max_size=40), st.text(max_size=40)),
+    )
+)
+def test_any_query_is_answered_safely(client, directory, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code in {200, 400}  # 400: NUL in the query string
+    assert RAW_MARKER not in response.content.decode()
+    site_search(query[:100])  # called directly too: never a database error
+
+
+@pytest.mark.parametrize("query", ["%%", "__", "%_%", "\\\\"])
+def test_wildcards_are_matched_literally(directory, query):
+    assert site_search(query).total == 0
+
+
+def test_markup_in_the_query_is_escaped_in_the_page(client, directory):
+    page = search_page(client, '<script>alert("x")</script>')
+    assert "<script>alert" not in page
+    assert "No results for “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;”" in page
+    assert 'value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"' in page
+
+
+def test_a_too_long_query_is_refused_politely(client, directory):
+    page = search_page(client, "x" * 150)
+    assert "at most 100 characters" in page
+    assert "No results" not in page
+
+
+def test_nul_in_the_query_string_is_a_400_and_site_search_copes_with_it(client, directory):
+    assert client.get("/search/?q=medical%00").status_code == 400
+    # Called directly, the search drops NUL instead of sending it to the database.
+    assert site_search("medical\x00").careers[0].title == "Medical Assistant"
+
+
+def test_a_minus_sign_excludes_a_word(directory):
+    found = titles(site_search("medical -administrative"))
+    assert "Medical Assistant" in found["careers"]
+    assert "Medical Administrative Assistant" not in found["careers"]
+
+
+def test_programs_are_capped_and_the_page_says_more_match(client, directory):
+    for n in range(PROGRAMS_LIMIT + 2):
+        ProgramFactory(
+            school=SchoolFactory(name=f"Phlebotomy School {n:02}"), career=directory["phlebotomy"]
+        )
+    results = site_search("phlebotomy")
+    assert len(results.programs) == PROGRAMS_LIMIT
+    assert "programs" in results.more
+    page = search_page(client, "phlebotomy")
+    assert f'Programs <span class="muted">({PROGRAMS_LIMIT} closest)</span>' in page
+    assert "More programs match" in page
+
+
+def test_search_runs_a_constant_number_of_queries(client, directory, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        small = site_search("medical")
+    for n in range(30):
+        ProgramFactory(school=SchoolFactory(name=f"Medical College {n:02}"))
+    with django_assert_max_num_queries(5):
+        large = site_search("medical")
+    assert small.total < large.total
+    with django_assert_max_num_queries(0):
+        site_search("%")  # nothing to look for: no query at all
+    with django_assert_max_num_queries(5):  # the page adds none
+        client.get("/search/", {"q": "medical"})
+
+
+# --- PostgreSQL: full-text search and trigram similarity --------------------------------------
+
+
+@postgresql_only
+def test_a_misspelled_career_finds_the_career_and_its_programs(client, directory):
+    assert 'href="/careers/phlebotomy-technician/"' in search_page(client, "flebotomy")
+    found = titles(site_search("flebotomy"))
+    assert found["careers"] == ["Phlebotomy Technician"]
+    assert set(found["programs"]) == {
+        "Phlebotomy Technician at Lakeshore Blood Draw Academy",
+        "Phlebotomy Technician at Prairie Valley College",
+    }
+    assert found["certifications"] == ["CPT"]
+
+
+@postgresql_only
+def test_two_misspelled_words_find_the_closest_career_first(directory):
+    found = titles(site_search("medcal asistant"))
+    assert found["careers"][0] == "Medical Assistant"
+    assert found["programs"][0] == "Medical Assistant at Loop Medical Institute"
+    assert found["certifications"] == ["CMA (AAMA)"]
+
+
+@postgresql_only
+def test_an_abbreviation_finds_its_certification(directory):
+    found = titles(site_search("cma"))
+    assert found["certifications"] == ["CMA (AAMA)"]
+    assert found["careers"] == found["programs"] == found["schools"] == []
+
+
+@postgresql_only
+def test_the_exact_career_comes_before_a_longer_one(directory):
+    assert titles(site_search("medical assistant"))["careers"] == [
+        "Medical Assistant",
+        "Medical Administrative Assistant",
+    ]
+
+
+@postgresql_only
+def test_words_can_match_different_fields_and_stems(directory):
+    found = titles(site_search("phlebotomist chicago"))
+    assert found["programs"][0] == "Phlebotomy Technician at Lakeshore Blood Draw Academy"
+    assert "Phlebotomy Technician" in titles(site_search("drawing blood"))["careers"]
+
+
+# --- SQLite and others: every word somewhere --------------------------------------------------
+
+
+@sqlite_only
+def test_the_simple_match_needs_every_word(directory):
+    found = titles(site_search("loop medical"))
+    assert found["schools"] == ["Loop Medical Institute"]
+    assert found["programs"] == ["Medical Assistant at Loop Medical Institute"]
+    assert found["careers"] == []
+    assert titles(site_search("CHICAGO"))["schools"] == [
+        "Lakeshore Blood Draw Academy",
+        "Loop Medical Institute",
+    ]
+    assert site_search("flebotomy").total == 0  # no typo tolerance without PostgreSQL
