@@ -155,3 +155,15 @@ def upsert(model, rows: list[dict], key: tuple[str, ...], *, label: str, progres
         if progress:
             progress(label, done, total)
     return result
+
+
+def analyze(*models) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load (a fresh import otherwise plans
+    as if tables were empty). Other databases need nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .datafiles import parse_file, require, to_decimal, to_float_in, to_int, upsert
+from .datafiles import analyze, parse_file, require, to_decimal, to_float_in, to_int, upsert
 from .geography import FIPS_STATES, metro_states
 from .models import (
     CipSocLink,
@@ -152,7 +152,7 @@ def bls_import(*, oews_path: Path, projections_path: Path, crosswalk_path: Path,
     projections = parse_file(projections_path, PROJECTION_COLUMNS.values(), _projection_row)
     links = parse_file(crosswalk_path, CROSSWALK_COLUMNS, _crosswalk_row)
     with transaction.atomic():
-        return [
+        results = [
             upsert(
                 WageEstimate,
                 wages,
@@ -169,12 +169,16 @@ def bls_import(*, oews_path: Path, projections_path: Path, crosswalk_path: Path,
                 progress=progress,
             ),
         ]
+    analyze(WageEstimate, CipSocLink)
+    return results
 
 
 def zips_import(*, path: Path, progress=None):
     rows = parse_file(path, ZIP_COLUMNS, _zip_row)
     with transaction.atomic():
-        return [upsert(ZipCode, rows, ("code",), label="ZIP codes", progress=progress)]
+        result = [upsert(ZipCode, rows, ("code",), label="ZIP codes", progress=progress)]
+    analyze(ZipCode)
+    return result
 
 
 def _onet_code(row):

@@ -7,110 +7,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('careers', '0002_onet_crosswalk_paths'),
+        ("careers", "0002_onet_crosswalk_paths"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalCareer',
+            name="HistoricalCareer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('title', models.CharField(max_length=120)),
-                ('soc_code', models.CharField(help_text='BLS Standard Occupational Classification code whose pay and outlook the guide shows, e.g. 31-9092.', max_length=7, verbose_name='SOC code')),
-                ('cip_codes', models.JSONField(default=list, help_text='Classification of Instructional Programs codes of the programs that train for this career, e.g. ["51.0801"].', verbose_name='CIP codes')),
-                ('summary', models.TextField(help_text='One or two plain sentences shown on cards and in search.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], db_index=True, default='draft', max_length=10)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('last_reviewed', models.DateField(blank=True, null=True)),
-                ('state_regulator', models.CharField(blank=True, help_text='The kind of state office that sets the rules for this work, e.g. "the state\'s board of nursing". Shown on the state pages.', max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "soc_code",
+                    models.CharField(
+                        help_text="BLS Standard Occupational Classification code whose pay and outlook the guide shows, e.g. 31-9092.",
+                        max_length=7,
+                        verbose_name="SOC code",
+                    ),
+                ),
+                (
+                    "cip_codes",
+                    models.JSONField(
+                        default=list,
+                        help_text='Classification of Instructional Programs codes of the programs that train for this career, e.g. ["51.0801"].',
+                        verbose_name="CIP codes",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="One or two plain sentences shown on cards and in search."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("last_reviewed", models.DateField(blank=True, null=True)),
+                (
+                    "state_regulator",
+                    models.CharField(
+                        blank=True,
+                        help_text='The kind of state office that sets the rules for this work, e.g. "the state\'s board of nursing". Shown on the state pages.',
+                        max_length=200,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical career',
-                'verbose_name_plural': 'historical careers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical career",
+                "verbose_name_plural": "historical careers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCertification',
+            name="HistoricalCertification",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('name', models.CharField(max_length=200)),
-                ('abbreviation', models.CharField(max_length=40)),
-                ('what_it_shows', models.TextField(blank=True)),
-                ('eligibility_summary', models.TextField(blank=True)),
-                ('renewal', models.TextField(blank=True, help_text='Leave empty where we are not sure.')),
-                ('website', models.URLField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("name", models.CharField(max_length=200)),
+                ("abbreviation", models.CharField(max_length=40)),
+                ("what_it_shows", models.TextField(blank=True)),
+                ("eligibility_summary", models.TextField(blank=True)),
+                (
+                    "renewal",
+                    models.TextField(blank=True, help_text="Leave empty where we are not sure."),
+                ),
+                ("website", models.URLField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="careers.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical certification',
-                'verbose_name_plural': 'historical certifications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical certification",
+                "verbose_name_plural": "historical certifications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalGuideSection',
+            name="HistoricalGuideSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('key', models.CharField(choices=[('what_they_do', 'What they do'), ('work_settings', 'Where they work'), ('training', 'Training'), ('program_formats', 'Program formats and cost'), ('certification', 'Certification and licensure'), ('state_rules', 'Rules by state'), ('skills', 'Skills'), ('steps', 'Steps to get there'), ('career_paths', 'Career paths'), ('associations', 'Professional associations'), ('compare_programs', 'How to compare programs'), ('questions', 'Questions to ask before enrolling'), ('next_steps', 'Next steps')], max_length=20)),
-                ('heading', models.CharField(max_length=120)),
-                ('body', models.TextField(help_text='Markdown: paragraphs, lists, ### sub-headings and links.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('career', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='careers.career')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        choices=[
+                            ("what_they_do", "What they do"),
+                            ("work_settings", "Where they work"),
+                            ("training", "Training"),
+                            ("program_formats", "Program formats and cost"),
+                            ("certification", "Certification and licensure"),
+                            ("state_rules", "Rules by state"),
+                            ("skills", "Skills"),
+                            ("steps", "Steps to get there"),
+                            ("career_paths", "Career paths"),
+                            ("associations", "Professional associations"),
+                            ("compare_programs", "How to compare programs"),
+                            ("questions", "Questions to ask before enrolling"),
+                            ("next_steps", "Next steps"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("heading", models.CharField(max_length=120)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: paragraphs, lists, ### sub-headings and links."
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "career",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="careers.career",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical guide section',
-                'verbose_name_plural': 'historical guide sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical guide section",
+                "verbose_name_plural": "historical guide sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('name', models.CharField(max_length=200)),
-                ('abbreviation', models.CharField(blank=True, max_length=30)),
-                ('kind', models.CharField(choices=[('certifying_body', 'Certifying body'), ('association', 'Professional association'), ('both', 'Certifying body and association')], max_length=20)),
-                ('website', models.URLField()),
-                ('description', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("name", models.CharField(max_length=200)),
+                ("abbreviation", models.CharField(blank=True, max_length=30)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("certifying_body", "Certifying body"),
+                            ("association", "Professional association"),
+                            ("both", "Certifying body and association"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("website", models.URLField()),
+                ("description", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
