@@ -9,9 +9,18 @@ from django.utils.timesince import timesince
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import corrections
-from .models import Correction, Program, School
+from . import corrections, representatives
+from .models import (
+    AccessRequest,
+    Correction,
+    Program,
+    School,
+    SchoolRepresentative,
+    SchoolUpdate,
+    SchoolUpdateField,
+)
 from .resources import ProgramResource, SchoolResource
+from .school_updates import UpdateRefused, as_text, school_update_apply, school_update_reject
 
 STALE_AFTER = timedelta(days=365)
 
@@ -310,3 +319,142 @@ def open_corrections_summary():
         "open": open_.count(),
         "old": open_.older_than(timezone.now() - timedelta(days=7)).count(),
     }
+
+
+class SchoolUpdateFieldInline(admin.TabularInline):
+    """The proposal as a diff: what we show now, what the school saw, what it proposes."""
+
+    model = SchoolUpdateField
+    extra = 0
+    can_delete = False
+    fields = ["field", "current_value", "old_value", "new_value", "decision"]
+    readonly_fields = ["field", "current_value", "old_value", "new_value"]
+
+    @admin.display(description="Shown now")
+    def current_value(self, obj):
+        return as_text(obj.update.program, obj.field) if obj.update.program else "—"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SchoolUpdate)
+class SchoolUpdateAdmin(admin.ModelAdmin):
+    change_form_template = "admin/programs/schoolupdate/change_form.html"
+    list_display = ["__str__", "school", "kind", "status", "representative", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["school__name", "representative__email"]
+    list_select_related = ["school", "program__career", "representative"]
+    readonly_fields = [
+        "school",
+        "program",
+        "representative",
+        "kind",
+        "status",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    fields = [*readonly_fields[:5], "reason", "decided_by", "decided_at", "created_at"]
+    inlines = [SchoolUpdateFieldInline]
+    actions = ["apply_all", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _run(self, request, queryset, step, done):
+        moved = 0
+        for update in queryset:
+            try:
+                step(update)
+                moved += 1
+            except UpdateRefused as refusal:
+                self.message_user(request, f"#{update.pk}: {refusal}", messages.WARNING)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"#{update.pk} not applied: {'; '.join(error.messages)}",
+                    messages.ERROR,
+                )
+        if moved:
+            self.message_user(request, f"{moved} update{'s' if moved != 1 else ''} {done}.")
+
+    @admin.action(description="Apply every proposed field", permissions=["change"])
+    def apply_all(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda u: school_update_apply(update=u, reviewer=request.user),
+            "applied",
+        )
+
+    @admin.action(
+        description="Reject (the reason field is sent to the school)", permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda u: school_update_reject(update=u, reviewer=request.user, reason=u.reason),
+            "rejected",
+        )
+
+    def response_change(self, request, obj):
+        """Buttons: apply all, apply only the fields not marked "Not applied", or reject."""
+        if "_apply_all" in request.POST:
+            self.apply_all(request, SchoolUpdate.objects.filter(pk=obj.pk))
+        elif "_apply_chosen" in request.POST:
+            chosen = [
+                f.field for f in obj.fields.exclude(decision=SchoolUpdateField.Decision.SKIPPED)
+            ]
+            self._run(
+                request,
+                [obj],
+                lambda u: school_update_apply(update=u, reviewer=request.user, fields=chosen),
+                "applied in part",
+            )
+        elif "_reject" in request.POST:
+            self.reject(request, SchoolUpdate.objects.filter(pk=obj.pk))
+        else:
+            return super().response_change(request, obj)
+        return HttpResponseRedirect(request.path)
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
+    list_display = ["email", "school", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "school__name"]
+    readonly_fields = ["school", "email", "status", "decided_by", "decided_at", "created_at"]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Approve: email a sign-in link", permissions=["change"])
+    def approve(self, request, queryset):
+        for access_request in queryset.filter(status=AccessRequest.Status.PENDING):
+            representatives.access_request_approve(
+                access_request=access_request,
+                reviewer=request.user,
+                absolute_url=request.build_absolute_uri,
+            )
+        self.message_user(request, "Sign-in links sent.")
+
+    @admin.action(description="Refuse", permissions=["change"])
+    def refuse(self, request, queryset):
+        for access_request in queryset.filter(status=AccessRequest.Status.PENDING):
+            representatives.access_request_refuse(
+                access_request=access_request, reviewer=request.user
+            )
+
+
+@admin.register(SchoolRepresentative)
+class SchoolRepresentativeAdmin(admin.ModelAdmin):
+    list_display = ["email", "school", "is_active", "verified_at"]
+    list_filter = ["is_active"]
+    search_fields = ["email", "school__name"]
+    readonly_fields = ["school", "email", "verified_at"]
+
+    def has_add_permission(self, request):
+        return False

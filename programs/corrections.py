@@ -89,6 +89,11 @@ def correction_apply(*, correction: Correction, reviewer) -> Correction:
                 raise ValidationError({correction.target_field: error.messages}) from None
             setattr(target, correction.target_field, value)
             target.last_verified = timezone.localdate()
+            if hasattr(target, "field_sources"):  # programs show where each value came from
+                target.field_sources[correction.target_field] = {
+                    "source": "correction",
+                    "date": timezone.localdate().isoformat(),
+                }
             target.full_clean()
             target._change_reason = f"Correction #{correction.pk} applied"
             target._history_user = reviewer

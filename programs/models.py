@@ -45,6 +45,12 @@ AWARD_LEVELS = {
 }
 
 
+class DeliveryFormat(models.TextChoices):
+    ON_CAMPUS = "on-campus", "On campus"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid (online and on campus)"
+
+
 class School(models.Model):
     unitid = models.PositiveIntegerField("IPEDS unit ID", unique=True)
     name = models.CharField(max_length=200)
@@ -150,6 +156,26 @@ class Program(models.Model):
     missing_from_source = models.BooleanField(
         default=False,
         help_text="The latest IPEDS import no longer has this program: review it, don't delete.",
+    )
+    # Facts IPEDS does not collect, reported by the school and reviewed by an editor.
+    cost_includes = models.TextField("what the cost includes", blank=True, max_length=2000)
+    offers_day = models.BooleanField("day classes", null=True, blank=True)
+    offers_evening = models.BooleanField("evening classes", null=True, blank=True)
+    offers_weekend = models.BooleanField("weekend classes", null=True, blank=True)
+    delivery_format = models.CharField(max_length=10, choices=DeliveryFormat, blank=True)
+    externship_hours = models.PositiveIntegerField(
+        "externship or clinical hours", null=True, blank=True
+    )
+    admission_requirements = models.TextField(blank=True, max_length=2000)
+    program_url = models.URLField("program web page", max_length=300, blank=True)
+    is_offered = models.BooleanField(
+        default=True, help_text="False once the school says it no longer offers the program."
+    )
+    field_sources = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where a field's current value came from when not IPEDS: "
+        '{"field": {"source": "school" or "correction", "date": "YYYY-MM-DD"}}.',
     )
     imported_values = models.JSONField(
         default=dict,
@@ -300,3 +326,115 @@ class Correction(models.Model):
     @property
     def is_open(self):
         return self.status in (self.Status.NEW, self.Status.IN_REVIEW)
+
+
+class SchoolRepresentative(models.Model):
+    """Someone verified, through a link sent to their work email, to speak for a school."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="representatives")
+    email = models.EmailField()
+    is_active = models.BooleanField(default=True)
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "email"], name="unique_representative")
+        ]
+
+    def __str__(self):
+        return f"{self.email} for {self.school.name}"
+
+
+class RepresentativeLink(models.Model):
+    """A single-use sign-in link emailed to a work address (the token itself is never stored)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Sign-in link for {self.email}"
+
+
+class AccessRequest(models.Model):
+    """A request to represent a school from an address outside the school's own domain."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an editor"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="access_requests")
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} for {self.school.name}"
+
+
+class SchoolUpdate(models.Model):
+    """A representative's proposed update to one of their school's programs (or a new one)."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "Change to a listed program"
+        NEW_PROGRAM = "new-program", "Program missing from our listing"
+        DISCONTINUE = "discontinue", "Program no longer offered"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPLIED = "applied", "Applied"
+        PARTLY_APPLIED = "partly-applied", "Partly applied"
+        REJECTED = "rejected", "Rejected"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="updates")
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="school_updates"
+    )
+    representative = models.ForeignKey(
+        SchoolRepresentative, on_delete=models.PROTECT, related_name="updates"
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CHANGE)
+    status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)
+    reason = models.TextField(blank=True, help_text="Why it was rejected (sent to the school).")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.program or self.school}"
+
+
+class SchoolUpdateField(models.Model):
+    """One proposed field change: the value as the representative saw it and the new one."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPLIED = "applied", "Applied"
+        SKIPPED = "skipped", "Not applied"
+
+    update = models.ForeignKey(SchoolUpdate, on_delete=models.CASCADE, related_name="fields")
+    field = models.CharField(max_length=40)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    decision = models.CharField(max_length=10, choices=Decision, default=Decision.PENDING)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.field}: {self.old_value} → {self.new_value}"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import representative_views as rep
 from . import views
 from .selections import compare_list, shortlist
 
@@ -27,6 +28,37 @@ urlpatterns = [
     ),
     path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("for-schools/", rep.ForSchoolsView.as_view(), name="for_schools"),
+    path(
+        "schools/<int:unitid>/<slug:slug>/represent/",
+        rep.RepresentativeRequestView.as_view(),
+        name="representative_request",
+    ),
+    path(
+        "schools/represent/<str:token>/",
+        rep.RepresentativeVerifyView.as_view(),
+        name="representative_verify",
+    ),
+    path(
+        "school-updates/<int:unitid>/",
+        rep.RepresentativeHomeView.as_view(),
+        name="representative_home",
+    ),
+    path(
+        "school-updates/<int:unitid>/programs/<int:pk>/",
+        rep.ProgramUpdateView.as_view(),
+        name="representative_program",
+    ),
+    path(
+        "school-updates/<int:unitid>/new-program/",
+        rep.NewProgramView.as_view(),
+        name="representative_new_program",
+    ),
+    path(
+        "school-updates/<int:unitid>/sign-out/",
+        rep.RepresentativeSignOutView.as_view(),
+        name="representative_sign_out",
+    ),
     path("corrections/", views.CorrectionCreateView.as_view(), name="correction_create"),
     path("corrections/thanks/", views.CorrectionThanksView.as_view(), name="correction_thanks"),
 ]

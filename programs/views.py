@@ -3,6 +3,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,6 +22,7 @@ from .compare import comparison_rows
 from .filters import ProgramFilter
 from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
+from .representatives import representatives_tell_about_correction
 from .search import site_search
 from .selections import COMPARE_LIMIT, compare_list, shortlist
 
@@ -239,7 +241,12 @@ class SchoolDetailView(PageMixin, DetailView):
 
 
 @method_decorator(
-    ratelimit(key="ip", rate=settings.CORRECTIONS_RATE_LIMIT, method="POST", block=False),
+    ratelimit(
+        key="ip",
+        rate=lambda group, request: settings.CORRECTIONS_RATE_LIMIT,
+        method="POST",
+        block=False,
+    ),
     name="post",
 )
 class CorrectionCreateView(PageMixin, CreateView):
@@ -263,7 +270,14 @@ class CorrectionCreateView(PageMixin, CreateView):
         if form.is_spam:
             spam_log.info("honeypot field filled; note not stored")
             return redirect(reverse("programs:correction_thanks"))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        correction = self.object
+        transaction.on_commit(
+            lambda: representatives_tell_about_correction(
+                correction=correction, absolute_url=self.request.build_absolute_uri
+            )
+        )
+        return response
 
     def get_initial(self):
         return {

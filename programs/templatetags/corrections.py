@@ -1,4 +1,6 @@
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.dateparse import parse_date
 
 from programs.forms import CorrectionForm, correction_target
 
@@ -26,3 +28,15 @@ def open_corrections():
     from programs.admin import open_corrections_summary
 
     return open_corrections_summary()
+
+
+@register.simple_tag
+def provenance(program, field):
+    """Where a program's value came from: the school, a correction, or IPEDS."""
+    source = program.field_sources.get(field)
+    if not source:
+        return f"{program.data_source} {program.data_year}".strip()
+    when = date_format(parse_date(source["date"]), "M j, Y") if source.get("date") else ""
+    if source.get("source") == "school":
+        return f"Reported by the school on {when}, reviewed by our editors"
+    return f"Corrected on {when}"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from careers.models import GuideSection
@@ -80,6 +81,7 @@ PAGES = {
     "empty compare": "/compare/",
     "shortlist": "/shortlist/",
     "search": "/search/?q=medical",
+    "for schools": "/for-schools/",
     "guide with pay near a ZIP": "/careers/medical-assistant/?zip=60601",
     "guide with a bad ZIP": "/careers/medical-assistant/?zip=99999",
     "state page": "/careers/medical-assistant/ca/",
@@ -119,6 +121,27 @@ def test_corrections_form_showing_errors(page: Page, live_server, site):
     proposed = page.get_by_label("What it should say")
     expect(proposed).to_have_attribute("aria-invalid", "true")
     expect(proposed).to_have_accessible_description("This field is required.")
+
+
+def test_representative_pages(page: Page, live_server, site):
+    school = site
+    page.goto(f"{live_server.url}/schools/{school.unitid}/{school.slug}/represent/")
+    assert axe_violations(page) == []
+    page.get_by_label("Your work email").fill("not an email")
+    page.get_by_role("button", name="Send me a sign-in link").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Your work email").fill("registrar@example.edu")
+    page.get_by_role("button", name="Send me a sign-in link").click()
+    assert axe_violations(page) == []
+    link = re.search(r"http://\S+/schools/represent/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Continue").click()
+    assert axe_violations(page) == []  # the representative's home
+    page.get_by_role("link", name=re.compile(r"^Medical Assistant")).first.click()
+    assert axe_violations(page) == []  # the update form
+    page.goto(link)  # a used link
+    assert axe_violations(page) == []
 
 
 def test_thanks_page(page: Page, live_server, site):
