@@ -19,7 +19,7 @@ from careers.pages import PageMixin, crumb, trail
 
 from . import structured_data
 from .compare import comparison_rows
-from .filters import ProgramFilter
+from .filters import DEFAULT_RADIUS, ProgramFilter
 from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
 from .representatives import representatives_tell_about_correction
@@ -38,6 +38,21 @@ class ProgramListView(PageMixin, FilterView):
     template_name = "programs/program_list.html"
     paginate_by = 20
     strict = False  # the filterset reports invalid values itself and applies the rest
+
+    def get(self, request, *args, **kwargs):
+        """The filter form sends every field; redirect to the short URL worth sharing."""
+        sent = [(name, value) for name, values in request.GET.lists() for value in values]
+        kept = [
+            (name, value)
+            for name, value in sent
+            if value != ""
+            and not (
+                name == "radius" and value == str(DEFAULT_RADIUS) and not request.GET.get("zip")
+            )
+        ]
+        if kept != sent:
+            return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Program.objects.for_listing()

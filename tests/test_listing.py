@@ -248,7 +248,7 @@ def test_bad_page_number_is_a_404_not_a_500(client):
 EVERY_FILTER = (
     "/programs/?zip=60601&radius=50&state=il&sector=private-for-profit&cost_max=50000"
     "&length_max=24&credential=certificate-under-1-year&career=medical-assistant&q=college"
-    "&distance_ed=&evening_weekend=1&open_admission=1&federal_aid=1&sort=cost"
+    "&evening_weekend=1&open_admission=1&federal_aid=1&sort=cost"
 )
 
 
@@ -272,3 +272,12 @@ def test_listing_runs_the_same_number_of_queries_whatever_the_size(
     # The budget: session, 2 choice lists, 11 facet queries, the count and the page.
     with django_assert_max_num_queries(18):
         client.get(EVERY_FILTER)
+
+
+def test_the_filter_form_lands_on_a_short_shareable_url(client):
+    response = client.get("/programs/?q=&career=&zip=&radius=25&state=ca&sort=&page=")
+    assert response.status_code == 302
+    assert response["Location"] == "/programs/?state=ca"
+    response = client.get("/programs/?zip=60601&radius=25&state=")
+    assert response["Location"] == "/programs/?zip=60601&radius=25"
+    assert client.get("/programs/?radius=25").status_code == 302
