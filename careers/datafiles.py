@@ -157,11 +157,14 @@ def upsert(model, rows: list[dict], key: tuple[str, ...], *, label: str, progres
     return result
 
 
-def analyze(*models) -> None:
-    """Refresh PostgreSQL's planner statistics after a bulk load (a fresh import otherwise plans
-    as if tables were empty). Other databases need nothing."""
+def after_bulk_load(*models) -> None:
+    """After a bulk load: cached pages are stale (bulk writes send no signals), and PostgreSQL's
+    planner statistics need refreshing (a fresh import otherwise plans as if tables were empty)."""
     from django.db import connection
 
+    from .pagecache import content_changed
+
+    content_changed()
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:

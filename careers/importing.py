@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .datafiles import analyze, parse_file, require, to_decimal, to_float_in, to_int, upsert
+from .datafiles import after_bulk_load, parse_file, require, to_decimal, to_float_in, to_int, upsert
 from .geography import FIPS_STATES, metro_states
 from .models import (
     CipSocLink,
@@ -169,7 +169,7 @@ def bls_import(*, oews_path: Path, projections_path: Path, crosswalk_path: Path,
                 progress=progress,
             ),
         ]
-    analyze(WageEstimate, CipSocLink)
+    after_bulk_load(WageEstimate, CipSocLink)
     return results
 
 
@@ -177,7 +177,7 @@ def zips_import(*, path: Path, progress=None):
     rows = parse_file(path, ZIP_COLUMNS, _zip_row)
     with transaction.atomic():
         result = [upsert(ZipCode, rows, ("code",), label="ZIP codes", progress=progress)]
-    analyze(ZipCode)
+    after_bulk_load(ZipCode)
     return result
 
 
@@ -235,7 +235,7 @@ def onet_import(*, onet_dir: Path, progress=None):
     skills = [row for row in parse_file(onet_dir / "skills.csv", SKILL_COLUMNS, _skill_row) if row]
     technology = parse_file(onet_dir / "technology_skills.csv", TECHNOLOGY_COLUMNS, _technology_row)
     with transaction.atomic():
-        return [
+        results = [
             upsert(
                 OnetTask, tasks, ("onet_code", "task_id"), label="O*NET tasks", progress=progress
             ),
@@ -254,3 +254,5 @@ def onet_import(*, onet_dir: Path, progress=None):
                 progress=progress,
             ),
         ]
+    after_bulk_load(OnetTask, OnetSkill, OnetTechnology)
+    return results

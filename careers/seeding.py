@@ -12,6 +12,7 @@ from django.db import transaction
 
 from .datafiles import DataFileError
 from .models import Career, Certification, GuideSection, Organization, PublishStatus
+from .pagecache import content_changed
 
 SECTION_MARKER = re.compile(r"^<!-- section: (\w+) \| (.+?) -->$", re.MULTILINE)
 
@@ -123,4 +124,5 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
             if written:
                 cert.careers.set([careers[s] for s in data["careers"]])
         report.append(f"Certifications: {len(credentials['certifications'])}")
+    content_changed()
     return report

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from careers.datafiles import (
-    analyze,
+    after_bulk_load,
     parse_file,
     require,
     to_decimal,
@@ -294,7 +294,7 @@ def ipeds_apply(refresh: IpedsRefresh, *, progress=None):
             lambda p: (p.school.unitid, p.cip_code, p.credential_level),
             progress,
         )
-    analyze(School, Program)
+    after_bulk_load(School, Program)
     return refresh.plans
 
 

@@ -1,17 +1,30 @@
 from django.urls import path
 
+from careers.pagecache import cache_public_page
+
 from . import representative_views as rep
 from . import views
 from .selections import compare_list, shortlist
 
+page = cache_public_page()
+LISTING_PARAMS = [
+    "career", "q", "state", "zip", "radius", "credential", "sector", "cost_max", "length_max",
+    "distance_ed", "evening_weekend", "open_admission", "federal_aid", "certification", "sort",
+    "page",
+]  # fmt: skip
+
 app_name = "programs"
 urlpatterns = [
-    path("programs/", views.ProgramListView.as_view(), name="program_list"),
+    path(
+        "programs/",
+        cache_public_page(params=LISTING_PARAMS)(views.ProgramListView.as_view()),
+        name="program_list",
+    ),
     path("programs/export.csv", views.ProgramExportView.as_view(), name="program_export"),
-    path("programs/<int:pk>/", views.ProgramDetailView.as_view(), name="program_detail"),
+    path("programs/<int:pk>/", page(views.ProgramDetailView.as_view()), name="program_detail"),
     path(
         "schools/<int:unitid>/<slug:slug>/",
-        views.SchoolDetailView.as_view(),
+        page(views.SchoolDetailView.as_view()),
         name="school_detail",
     ),
     path("compare/", views.CompareView.as_view(), name="compare"),
@@ -28,7 +41,7 @@ urlpatterns = [
     ),
     path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("for-schools/", rep.ForSchoolsView.as_view(), name="for_schools"),
+    path("for-schools/", page(rep.ForSchoolsView.as_view()), name="for_schools"),
     path(
         "schools/<int:unitid>/<slug:slug>/represent/",
         rep.RepresentativeRequestView.as_view(),
