@@ -19,12 +19,14 @@ class VerifiedQuerySet(models.QuerySet):
 
 class SchoolQuerySet(VerifiedQuerySet):
     def with_published_programs(self):
-        return self.filter(programs__status=PublishStatus.PUBLISHED).distinct()
+        programs = self.model._meta.get_field("programs").related_model.objects.published()
+        return self.filter(pk__in=programs.values("school_id"))
 
 
 class ProgramQuerySet(VerifiedQuerySet):
     def published(self):
-        return self.filter(status=PublishStatus.PUBLISHED)
+        """Public programs: published themselves, and their career's guide is published too."""
+        return self.filter(status=PublishStatus.PUBLISHED, career__status=PublishStatus.PUBLISHED)
 
     def for_listing(self):
         """Published programs with what a card shows, in one query."""

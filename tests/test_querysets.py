@@ -75,3 +75,10 @@ def test_by_name_orders_by_school_then_breaks_ties_by_id():
     second = ProgramFactory(school=school_b)
     first = ProgramFactory(school=school_a)
     assert list(Program.objects.by_name()) == [first, second]
+
+
+def test_programs_of_a_draft_career_are_not_public():
+    draft_career = CareerFactory(slug="new-career", title="New Career", status=PublishStatus.DRAFT)
+    ProgramFactory(career=draft_career)
+    shown = ProgramFactory()
+    assert list(Program.objects.published()) == [shown]
