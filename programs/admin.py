@@ -153,8 +153,32 @@ class TargetKindFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WorkflowStepsMixin:
+    """Admin actions that take each object through a service function; a refusal or an invalid
+    value is reported per object, and the others still move."""
+
+    noun = "item"
+    refusals = ()
+
+    def run_steps(self, request, objects, step, done):
+        moved = 0
+        for obj in objects:
+            try:
+                step(obj)
+                moved += 1
+            except self.refusals as refusal:
+                self.message_user(request, f"#{obj.pk}: {refusal}", messages.WARNING)
+            except ValidationError as error:
+                problems = "; ".join(error.messages)
+                self.message_user(request, f"#{obj.pk} not applied: {problems}", messages.ERROR)
+        if moved:
+            self.message_user(request, f"{moved} {self.noun}{'s' if moved != 1 else ''} {done}.")
+
+
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
+    noun = "correction"
+    refusals = (corrections.TransitionRefused,)
     change_form_template = "admin/programs/correction/change_form.html"
     list_display = ["field", "about", "change", "status", "assignee", "age"]
     list_filter = ["status", "assignee", TargetKindFilter, "created_at"]
@@ -235,27 +259,9 @@ class CorrectionAdmin(admin.ModelAdmin):
     def age(self, obj):
         return timesince(obj.created_at)
 
-    # Workflow steps, each through a service function; refusals are reported, not raised.
-
-    def run(self, request, queryset, step, done):
-        moved = 0
-        for correction in queryset:
-            try:
-                step(correction)
-                moved += 1
-            except corrections.TransitionRefused as refusal:
-                self.message_user(request, f"#{correction.pk}: {refusal}", messages.WARNING)
-            except ValidationError as error:
-                problems = "; ".join(error.messages)
-                self.message_user(
-                    request, f"#{correction.pk} not applied: {problems}", messages.ERROR
-                )
-        if moved:
-            self.message_user(request, f"{moved} correction{'s' if moved != 1 else ''} {done}.")
-
     @admin.action(description="Assign to me (in review)", permissions=["change"])
     def assign_to_me(self, request, queryset):
-        self.run(
+        self.run_steps(
             request,
             queryset,
             lambda c: corrections.correction_assign(correction=c, assignee=request.user),
@@ -264,7 +270,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Apply the proposed value", permissions=["change"])
     def apply(self, request, queryset):
-        self.run(
+        self.run_steps(
             request,
             queryset,
             lambda c: corrections.correction_apply(correction=c, reviewer=request.user),
@@ -273,7 +279,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject (the editor note is the reason)", permissions=["change"])
     def reject(self, request, queryset):
-        self.run(
+        self.run_steps(
             request,
             queryset,
             lambda c: corrections.correction_reject(
@@ -284,7 +290,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark as duplicate", permissions=["change"])
     def mark_duplicate(self, request, queryset):
-        self.run(
+        self.run_steps(
             request,
             queryset,
             lambda c: corrections.correction_mark_duplicate(correction=c, reviewer=request.user),
@@ -339,7 +345,9 @@ class SchoolUpdateFieldInline(admin.TabularInline):
 
 
 @admin.register(SchoolUpdate)
-class SchoolUpdateAdmin(admin.ModelAdmin):
+class SchoolUpdateAdmin(WorkflowStepsMixin, admin.ModelAdmin):
+    noun = "update"
+    refusals = (UpdateRefused,)
     change_form_template = "admin/programs/schoolupdate/change_form.html"
     list_display = ["__str__", "school", "kind", "status", "representative", "created_at"]
     list_filter = ["status", "kind"]
@@ -362,26 +370,9 @@ class SchoolUpdateAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def _run(self, request, queryset, step, done):
-        moved = 0
-        for update in queryset:
-            try:
-                step(update)
-                moved += 1
-            except UpdateRefused as refusal:
-                self.message_user(request, f"#{update.pk}: {refusal}", messages.WARNING)
-            except ValidationError as error:
-                self.message_user(
-                    request,
-                    f"#{update.pk} not applied: {'; '.join(error.messages)}",
-                    messages.ERROR,
-                )
-        if moved:
-            self.message_user(request, f"{moved} update{'s' if moved != 1 else ''} {done}.")
-
     @admin.action(description="Apply every proposed field", permissions=["change"])
     def apply_all(self, request, queryset):
-        self._run(
+        self.run_steps(
             request,
             queryset,
             lambda u: school_update_apply(update=u, reviewer=request.user),
@@ -392,7 +383,7 @@ class SchoolUpdateAdmin(admin.ModelAdmin):
         description="Reject (the reason field is sent to the school)", permissions=["change"]
     )
     def reject(self, request, queryset):
-        self._run(
+        self.run_steps(
             request,
             queryset,
             lambda u: school_update_reject(update=u, reviewer=request.user, reason=u.reason),
@@ -407,7 +398,7 @@ class SchoolUpdateAdmin(admin.ModelAdmin):
             chosen = [
                 f.field for f in obj.fields.exclude(decision=SchoolUpdateField.Decision.SKIPPED)
             ]
-            self._run(
+            self.run_steps(
                 request,
                 [obj],
                 lambda u: school_update_apply(update=u, reviewer=request.user, fields=chosen),
