@@ -52,18 +52,6 @@ def parse_file(path: Path, columns, parse_row, *args) -> list[dict]:
 MISSING = {"", "-", "—"}
 
 
-def to_int(value: str, name: str) -> int | None:
-    if value in MISSING:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{name} is not a number: {value!r}") from None
-    if number != number.to_integral_value() or number < 0:
-        raise ValueError(f"{name} is not a whole number of zero or more: {value!r}")
-    return int(number)
-
-
 def to_decimal(value: str, name: str) -> Decimal | None:
     if value in MISSING:
         return None
@@ -74,6 +62,15 @@ def to_decimal(value: str, name: str) -> Decimal | None:
     if not number.is_finite():
         raise ValueError(f"{name} is not a number: {value!r}")
     return number
+
+
+def to_int(value: str, name: str) -> int | None:
+    number = to_decimal(value, name)
+    if number is None:
+        return None
+    if number != number.to_integral_value() or number < 0:
+        raise ValueError(f"{name} is not a whole number of zero or more: {value!r}")
+    return int(number)
 
 
 def to_float_in(value: str, name: str, low: float, high: float) -> float | None:
