@@ -74,13 +74,18 @@ def page_key(request, params) -> str | None:
     return f"page:{content_version()}:{digest}"
 
 
-def cache_public_page(params=(), timeout=600):
-    """Serve a view's 200 responses from the shared cache to visitors without a session."""
+def cache_public_page(params=()):
+    """Serve a view's 200 responses from the shared cache to visitors without a session.
+
+    Pages are kept for settings.PAGE_CACHE_SECONDS; 0 turns the page cache off.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            key = page_key(request, params) if is_cacheable_request(request) else None
+            timeout = settings.PAGE_CACHE_SECONDS
+            cacheable = timeout and is_cacheable_request(request)
+            key = page_key(request, params) if cacheable else None
             if key is None:
                 return view(request, *args, **kwargs)
             cached = cache.get(key)

@@ -1,8 +1,11 @@
+from django.urls import reverse
+
 from .selections import compare_list, shortlist
 
 
 def selections(request):
-    """Counts for the header: how many programs are saved and how many are lined up to compare."""
+    """The header's counts of saved and compared programs, and what each card's add/remove
+    buttons need, worked out once per page rather than once per card."""
     session = getattr(request, "session", None)
     if session is None:
         return {}
@@ -11,4 +14,9 @@ def selections(request):
         "compare_count": len(compare_list(session)),
         "shortlist_ids": shortlist(session).ids,
         "compare_ids": compare_list(session).ids,
+        "selection_urls": {
+            "compare": reverse("programs:compare_update"),
+            "shortlist": reverse("programs:shortlist_update"),
+            "back": request.get_full_path(),
+        },
     }

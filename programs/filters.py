@@ -5,16 +5,21 @@ length_max, distance_ed, evening_weekend, open_admission, federal_aid, certifica
 An invalid value is reported beside its field and the other filters still apply.
 """
 
+import hashlib
+
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.http import urlencode
 
 from careers.forms import ZipCodeField
 from careers.geography import STATE_CHOICES, state_name
 from careers.models import Career, Certification
+from careers.pagecache import content_version
 
 from .models import CredentialLevel, Program, Sector
+from .querysets import school_has
 
 RADIUS_CHOICES = [("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 DEFAULT_RADIUS = 25
@@ -27,13 +32,21 @@ SORTS = {
     "graduates": ("Graduates per year, most first", "by_graduates"),
     "name": ("School name", "by_name"),
 }
-# The yes/no filters: URL name -> (label, ProgramQuerySet method).
+# The yes/no filters: URL name -> (label, the School field that holds the fact).
 FLAGS = {
-    "distance_ed": ("School offers online (distance) programs", "offering_distance_education"),
-    "evening_weekend": ("School offers evening or weekend classes", "with_evening_weekend"),
-    "open_admission": ("Open admission", "with_open_admission"),
-    "federal_aid": ("Takes federal student aid", "taking_federal_aid"),
+    "distance_ed": ("School offers online (distance) programs", "distance_education"),
+    "evening_weekend": ("School offers evening or weekend classes", "evening_weekend"),
+    "open_admission": ("Open admission", "open_admission"),
+    "federal_aid": ("Takes federal student aid", "federal_aid_eligible"),
 }
+# The "up to" filters: URL name, Program field, preset limits.
+STEPS = [("cost_max", "total_cost", COST_STEPS), ("length_max", "months_to_complete", MONTH_STEPS)]
+STEP_LABELS = {
+    "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
+    "length_max": (lambda v: f"Up to {v} months", "Any length"),
+}
+# Facet counts are recomputed only when published data changes; this is a backstop.
+FACET_CACHE_SECONDS = 60 * 60
 
 
 class ZipFilter(django_filters.CharFilter):
@@ -218,8 +231,8 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset.lasting_at_most(int(value))
 
     def filter_flag(self, queryset, name, value):
-        _, method = FLAGS[name]
-        return getattr(queryset, method)()
+        _, flag = FLAGS[name]
+        return queryset.at_schools_with(flag)
 
     def filter_certification(self, queryset, name, value):
         return queryset.preparing_for(self.certifications[value])
@@ -239,39 +252,99 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset.order_by()
 
     def counts_by(self, excluded, path):
-        rows = self.without(excluded).values(path).annotate(n=Count("pk", distinct=True))
+        # A program has at most one row per certification, so no DISTINCT is needed.
+        rows = self.without(excluded).values(path).annotate(n=Count("pk"))
         return {row[path]: row["n"] for row in rows}
+
+    def step_values(self, name, steps):
+        chosen = self.valid.get(name)
+        return sorted({*steps, int(chosen)} if chosen is not None else set(steps))
+
+    def scalar_counts(self):
+        """The yes/no and "up to" counts. Those whose filter is not active share one query (their
+        base is every active filter); each active one needs its own base without itself."""
+        wanted = {name: {name: school_has(flag)} for name, (_, flag) in FLAGS.items()}
+        for name, path, steps in STEPS:
+            wanted[name] = {
+                f"{name}:{v}": Q(**{f"{path}__lte": v}) for v in self.step_values(name, steps)
+            }
+        active = self.active()
+        groups = [(None, [n for n in wanted if n not in active])]
+        groups += [(name, [name]) for name in wanted if name in active]
+        counts = {}
+        for excluded, names in groups:
+            if names:
+                conditions = {key: q for name in names for key, q in wanted[name].items()}
+                counts |= self.without(excluded).aggregate(
+                    **{key: Count("pk", filter=q) for key, q in conditions.items()}
+                )
+        return counts
+
+    def count_facets(self):
+        return {
+            "career": self.counts_by("career", "career__slug"),
+            "state": {c.lower(): n for c, n in self.counts_by("state", "school__state").items()},
+            "credential": self.counts_by("credential", "credential_level"),
+            "sector": self.counts_by("sector", "school__sector"),
+            "certification": self.counts_by("certification", "certifications__slug"),
+            "scalar": self.scalar_counts(),
+        }
+
+    @property
+    def facet_counts(self):
+        """Every facet's counts for this combination of filters, computed once and then read
+        from the shared cache until published data changes (the key holds the content version)."""
+        if not hasattr(self, "_facet_counts"):
+            combination = sorted((name, str(value)) for name, value in self.active().items())
+            if self.place:
+                combination.append(("radius", str(self.radius_miles)))
+            digest = hashlib.sha256(repr(combination).encode()).hexdigest()
+            key = f"facets:{content_version()}:{digest}"
+            self._facet_counts = cache.get(key)
+            if self._facet_counts is None:
+                self._facet_counts = self.count_facets()
+                cache.set(key, self._facet_counts, FACET_CACHE_SECONDS)
+        return self._facet_counts
+
+    @property
+    def form_cache_key(self):
+        """What the rendered filter form depends on: the values sent and the content version
+        (which moves the facet counts). None when the form shows errors: rendered fresh."""
+        if self.is_bound and self.form.errors:
+            return None
+        data = self.data if self.is_bound else {}
+        sent = sorted((name, data.getlist(name)) for name in self.form.fields if name in data)
+        return f"{content_version()}:{sent!r}"
+
+    @property
+    def total(self):
+        """How many programs match, taken from the career facet instead of a COUNT query: every
+        listed program has exactly one career."""
+        by_career = self.facet_counts["career"]
+        career = self.active().get("career")
+        return by_career.get(career, 0) if career else sum(by_career.values())
 
     def facets(self):
         """Label every choice with its count; called once per page render."""
+        counts = self.facet_counts
         fields = self.form.fields
-        by_career = self.counts_by("career", "career__slug")
-        fields["career"].choices = self.labelled(fields["career"].choices, by_career)
-        by_state = {code.lower(): n for code, n in self.counts_by("state", "school__state").items()}
-        fields["state"].choices = self.labelled(fields["state"].choices, by_state)
-        by_level = self.counts_by("credential", "credential_level")
-        fields["credential"].choices = self.labelled(fields["credential"].choices, by_level)
-        by_sector = self.counts_by("sector", "school__sector")
-        fields["sector"].choices = self.labelled(fields["sector"].choices, by_sector)
-        by_cert = self.counts_by("certification", "certifications__slug")
+        for name in ("career", "state", "credential", "sector"):
+            fields[name].choices = self.labelled(fields[name].choices, counts[name])
+        by_cert = counts["certification"]
         fields["certification"].choices = [
             (value, label)
             for value, label in self.labelled(fields["certification"].choices, by_cert)
             if not value or by_cert.get(value) or value == self.valid.get("certification")
         ]
-        for name, (_, method) in FLAGS.items():
-            count = getattr(self.without(name), method)().count()
-            self.form[name].label = f"{FLAGS[name][0]} ({count:,})"  # BoundFields cache labels
-        fields["cost_max"].widget.choices = self.steps(
-            "cost_max", "total_cost", COST_STEPS, "Any cost", lambda v: f"Up to ${v:,}"
-        )
-        fields["length_max"].widget.choices = self.steps(
-            "length_max",
-            "months_to_complete",
-            MONTH_STEPS,
-            "Any length",
-            lambda v: f"Up to {v} months",
-        )
+        scalar = counts["scalar"]
+        for name, (label, _) in FLAGS.items():
+            self.form[name].label = f"{label} ({scalar[name]:,})"  # BoundFields cache labels
+        for name, _, steps in STEPS:
+            describe, empty = STEP_LABELS[name]
+            fields[name].widget.choices = [("", empty)] + [
+                (str(v), f"{describe(v)} ({scalar[f'{name}:{v}']:,})")
+                for v in self.step_values(name, steps)
+            ]
 
     @staticmethod
     def labelled(choices, counts):
@@ -279,15 +352,6 @@ class ProgramFilter(django_filters.FilterSet):
             (value, f"{label} ({counts.get(value, 0):,})" if value else label)
             for value, label in choices
         ]
-
-    def steps(self, name, path, steps, empty, describe):
-        """Preset upper limits with their counts, in one query; a custom limit is kept."""
-        chosen = self.valid.get(name)
-        values = sorted({*steps, int(chosen)} if chosen is not None else set(steps))
-        counts = self.without(name).aggregate(
-            **{f"n{v}": Count("pk", filter=Q(**{f"{path}__lte": v})) for v in values}
-        )
-        return [("", empty)] + [(str(v), f"{describe(v)} ({counts[f'n{v}']:,})") for v in values]
 
     # Active filters as removable chips
 

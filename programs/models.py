@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from careers.models import Career, Certification, PublishStatus
 
-from .querysets import ProgramQuerySet, SchoolQuerySet
+from .querysets import GRADUATES_SORT_KEY, ProgramQuerySet, SchoolQuerySet
+
+PUBLISHED = Q(status=PublishStatus.PUBLISHED)
 
 IPEDS_SOURCE = "IPEDS"
 
@@ -97,6 +100,11 @@ class School(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # The listing's default order, and its "near a ZIP code" bounding box.
+            models.Index(fields=["name", "id"], name="school_name_order"),
+            models.Index(fields=["latitude", "longitude"], name="school_location"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.city}, {self.state})"
@@ -195,7 +203,30 @@ class Program(models.Model):
                 name="unique_program_per_school_cip_level",
             )
         ]
-        indexes = [models.Index(fields=["total_cost"]), models.Index(fields=["months_to_complete"])]
+        # The listing reads published programs only: one partial index per sort (each ends in
+        # the primary key, as the orderings do), which also serve the "up to" filters.
+        indexes = [
+            models.Index(
+                fields=["school", "cip_title", "credential_level", "id"],
+                condition=PUBLISHED,
+                name="program_pub_by_school",
+            ),
+            models.Index(fields=["total_cost", "id"], condition=PUBLISHED, name="program_pub_cost"),
+            models.Index(
+                fields=["months_to_complete", "id"], condition=PUBLISHED, name="program_pub_length"
+            ),
+            models.Index(
+                GRADUATES_SORT_KEY.desc(),
+                F("id"),
+                condition=PUBLISHED,
+                name="program_pub_graduates",
+            ),
+            models.Index(
+                fields=["career", "credential_level"],
+                condition=PUBLISHED,
+                name="program_pub_career",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.cip_title_clean} — {self.get_credential_level_display()}, {self.school.name}"

@@ -4,11 +4,20 @@ import math
 
 from django.db import models
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from careers.models import PublishStatus
 
 EARTH_RADIUS_MILES = 3958.8
+# Graduates per year as a sort key, with unknown counts (-1) below every real count (0 or more).
+# An expression rather than NULLS LAST so that SQLite can index it too.
+GRADUATES_SORT_KEY = Coalesce("graduates_per_year", Value(-1))
+
+
+def school_has(flag) -> Q:
+    """The condition "the program's school has `flag`": a yes/no fact IPEDS records per school,
+    such as offering distance education, not per program."""
+    return Q(**{f"school__{flag}": True})
 
 
 class VerifiedQuerySet(models.QuerySet):
@@ -44,18 +53,9 @@ class ProgramQuerySet(VerifiedQuerySet):
     def in_sector(self, sector):
         return self.filter(school__sector=sector)
 
-    def offering_distance_education(self):
-        """At schools that offer programs by distance education (IPEDS records it per school)."""
-        return self.filter(school__distance_education=True)
-
-    def with_evening_weekend(self):
-        return self.filter(school__evening_weekend=True)
-
-    def with_open_admission(self):
-        return self.filter(school__open_admission=True)
-
-    def taking_federal_aid(self):
-        return self.filter(school__federal_aid_eligible=True)
+    def at_schools_with(self, flag):
+        """Programs at schools where the yes/no fact `flag` (a School field) is true."""
+        return self.filter(school_has(flag))
 
     def preparing_for(self, certification):
         return self.filter(certifications=certification)
@@ -125,4 +125,4 @@ class ProgramQuerySet(VerifiedQuerySet):
 
     def by_graduates(self):
         """Most graduates first; programs with no count last."""
-        return self.order_by(F("graduates_per_year").desc(nulls_last=True), "pk")
+        return self.order_by(GRADUATES_SORT_KEY.desc(), "pk")

@@ -57,6 +57,12 @@ class ProgramListView(PageMixin, FilterView):
     def get_queryset(self):
         return Program.objects.for_listing()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """The total comes with the facet counts, so the paginator needn't COUNT again."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.filterset.total
+        return paginator
+
     def valid_filters(self):
         return self.filterset.valid
 

@@ -30,6 +30,12 @@ def test_every_page_carries_the_corrections_form_tied_to_it(client):
         assert "Notice an update we should make?" in page, url
         assert 'action="/corrections/"' in page and "csrfmiddlewaretoken" in page
         assert f'name="target" value="{target}"' in page or (not target and 'name="target"' in page)
+        assert f'name="page_url" value="{url.replace("&", "&amp;")}"' in page
+
+
+def test_the_footer_forms_page_address_is_escaped(client):
+    page = client.get("/search/?q=it's&x=1").content.decode()
+    assert 'name="page_url" value="/search/?q=it&#x27;s&amp;x=1"' in page
 
 
 def test_a_correction_is_stored_once_tied_to_its_program_and_the_user_is_thanked(client):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -267,11 +268,40 @@ def test_listing_runs_the_same_number_of_queries_whatever_the_size(
     small_plain = count_queries(client, "/programs/")
     for _ in range(30):
         ProgramFactory().certifications.add(CertificationFactory())
+    cache.clear()  # facet counts are cached per filter combination: count them again
     assert count_queries(client, EVERY_FILTER) == small
     assert count_queries(client, "/programs/") == small_plain
-    # The budget: session, 2 choice lists, 11 facet queries, the count and the page.
-    with django_assert_max_num_queries(18):
+    # The budget: 2 choice lists, the ZIP code, 11 facet queries (one of them gives the total
+    # too) and the page.
+    cache.clear()
+    with django_assert_max_num_queries(15):
         client.get(EVERY_FILTER)
+
+
+def test_facet_counts_are_computed_once_per_filter_combination(client, django_assert_num_queries):
+    ZipCodeFactory()
+    ProgramFactory()
+    first = count_queries(client, EVERY_FILTER)
+    # Again, or another page or sort of the same filters: the counts come from the cache, and
+    # what is left is the 2 choice lists, the ZIP code and the page.
+    with django_assert_num_queries(4):
+        client.get(EVERY_FILTER.replace("sort=cost", "sort=name"))
+    assert first > 4
+
+
+def test_cached_facet_counts_are_fresh_after_an_edit(client, two_programs):
+    assert ">Texas (1)</option>" in client.get("/programs/").content.decode()
+    ProgramFactory(school=SchoolFactory(name="Austin College", state="TX"))
+    page = client.get("/programs/").content.decode()
+    assert ">Texas (2)</option>" in page
+    assert "3 programs" in page
+
+
+def test_the_total_matches_the_programs_listed(client, two_programs):
+    ProgramFactory().certifications.add(CertificationFactory())  # a join must not double it
+    for query in ("", "state=ca", "career=medical-assistant", "sector=public&state=tx"):
+        response = client.get(f"/programs/?{query}")
+        assert response.context["paginator"].count == len(response.context["object_list"])
 
 
 def test_the_filter_form_lands_on_a_short_shareable_url(client):

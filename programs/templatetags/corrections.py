@@ -1,26 +1,48 @@
+import functools
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from programs.forms import CorrectionForm, correction_target
 
 register = template.Library()
 
 
-@register.inclusion_tag("programs/includes/correction_form.html", takes_context=True)
+# The footer form is the same on every page showing the same kind of thing except for three
+# values, so it is rendered once per process and kind, and each page's values are put in.
+PAGE_BLANK, KEY_BLANK, TOKEN_BLANK = "__page_url__", "__target_key__", "__csrf_token__"
+
+
+@functools.cache
+def blank_correction_form(kind: str) -> str:
+    form = CorrectionForm(
+        initial={"page_url": PAGE_BLANK, "target": f"{kind}:{KEY_BLANK}" if kind else ""},
+        auto_id="correction_%s",
+    )
+    return render_to_string(
+        "programs/includes/correction_form.html", {"form": form, "csrf_token": TOKEN_BLANK}
+    )
+
+
+@register.simple_tag(takes_context=True)
 def correction_form(context, about=None):
     """The "Notice an update we should make?" form, tied to this page and what it shows."""
     request = context.get("request")
     if request is None:  # error pages rendered without a request (500, CSRF failure)
-        return {}
-    form = CorrectionForm(
-        initial={
-            "page_url": request.get_full_path(),
-            "target": correction_target(about) if about else "",
-        },
-        auto_id="correction_%s",
+        return ""
+    kind, _, key = (correction_target(about) if about else "").partition(":")
+    token = context.get("csrf_token")
+    html = (
+        blank_correction_form(kind)
+        .replace(PAGE_BLANK, escape(request.get_full_path()))
+        .replace(KEY_BLANK, escape(key))
+        .replace(TOKEN_BLANK, str(token) if token else "")
     )
-    return {"form": form, "request": request, "csrf_token": context.get("csrf_token")}
+    return mark_safe(html)  # the template's output, with escaped values put in
 
 
 @register.simple_tag
