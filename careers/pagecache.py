@@ -11,7 +11,9 @@ across every app server that shares the cache.
 """
 
 import hashlib
+import logging
 import re
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -20,6 +22,12 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.http import urlencode
 
+try:
+    from redis.exceptions import RedisError as CacheError
+except ImportError:  # no Redis client installed: local memory only, which doesn't fail
+    CacheError = OSError
+
+cache_log = logging.getLogger("directory.cache")
 VERSION_KEY = "content-version"
 CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 CSRF_PLACEHOLDER = b"__csrf_token__"
@@ -33,9 +41,15 @@ PRIVATE_MODELS = {
 def content_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, first_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
+
+
+def first_version() -> int:
+    """A starting version above any used before, should the cache lose its version: a page
+    stored under an old number must never come back to life."""
+    return time.time_ns() // 1000
 
 
 def content_changed(**kwargs) -> None:
@@ -43,7 +57,7 @@ def content_changed(**kwargs) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, first_version(), timeout=None)
 
 
 def content_model_changed(sender, **kwargs):
@@ -64,45 +78,75 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def page_key(request, params) -> str | None:
-    """The cache key for this URL, or None when it carries a parameter we don't key on."""
-    names = set(request.GET)
-    if not names <= set(params):
+def page_key(request) -> str:
+    """The cache key for this URL: its path and its query, parameters in a stable order."""
+    query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), doseq=True)
+    return "page:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+
+
+def cached_response(request) -> HttpResponse | None:
+    """This URL's page from the cache if it is there for the current content version; one round
+    trip to the cache for both."""
+    key = page_key(request)
+    found = cache.get_many([VERSION_KEY, key])
+    cached = found.get(key)
+    if cached is None or cached["version"] != found.get(VERSION_KEY):
         return None
-    query = urlencode(sorted((name, request.GET.getlist(name)) for name in names), doseq=True)
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-    return f"page:{content_version()}:{digest}"
+    token = get_token(request).encode()  # this visitor's, and sets their cookie
+    response = HttpResponse(cached["content"].replace(CSRF_PLACEHOLDER, token))
+    response["Content-Type"] = cached["content_type"]
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class PageCacheMiddleware:
+    """Answers a visitor without a session from the page cache before the rest of the stack
+    (sessions, authentication, messages, URL resolving) runs. Views decorated with
+    `cache_public_page` fill the cache. Placed after CsrfViewMiddleware, which sets the CSRF
+    cookie of the token put in the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS and is_cacheable_request(request):
+            try:
+                response = cached_response(request)
+            except CacheError as error:  # the page is made as if it weren't cached
+                cache_log.warning("page cache unavailable: %s", type(error).__name__)
+                response = None
+            if response is not None:
+                return response
+        return self.get_response(request)
 
 
 def cache_public_page(params=()):
-    """Serve a view's 200 responses from the shared cache to visitors without a session.
-
-    Pages are kept for settings.PAGE_CACHE_SECONDS; 0 turns the page cache off.
-    """
+    """Store a view's 200 responses in the shared cache for visitors without a session, when the
+    URL carries only `params`. PageCacheMiddleware serves them; settings.PAGE_CACHE_SECONDS is
+    how long they are kept, 0 turns the page cache off."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             timeout = settings.PAGE_CACHE_SECONDS
-            cacheable = timeout and is_cacheable_request(request)
-            key = page_key(request, params) if cacheable else None
-            if key is None:
-                return view(request, *args, **kwargs)
-            cached = cache.get(key)
-            if cached is not None:
-                token = get_token(request).encode()  # this visitor's, and sets their cookie
-                response = HttpResponse(cached["content"].replace(CSRF_PLACEHOLDER, token))
-                response["Content-Type"] = cached["content_type"]
-                response["X-Page-Cache"] = "hit"
-                return response
+            cacheable = (
+                timeout and is_cacheable_request(request) and set(request.GET) <= set(params)
+            )
+            version = content_version() if cacheable else None  # before the page is made
             response = view(request, *args, **kwargs)
+            if not cacheable:
+                return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             if response.status_code == 200 and not response.streaming:
                 content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
                 cache.set(
-                    key,
-                    {"content": content, "content_type": response["Content-Type"]},
+                    page_key(request),
+                    {
+                        "version": version,
+                        "content": content,
+                        "content_type": response["Content-Type"],
+                    },
                     timeout,
                 )
                 response["X-Page-Cache"] = "miss"

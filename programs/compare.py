@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.humanize.templatetags.humanize import intcomma
+from careers.templatetags.figures import dollars
 
 NOT_REPORTED = "Not reported"
 
@@ -13,17 +13,13 @@ class Row:
     cells: list[str]
 
 
-def _money(amount):
-    return f"${intcomma(amount)}"
-
-
 def _flag(value, yes, no):
     return NOT_REPORTED if value is None else (yes if value else no)
 
 
 def _cost(program):
     if program.total_cost is not None:
-        return _money(program.total_cost)
+        return dollars(program.total_cost)
     if program.cost_gap == program.CostGap.SEVERAL_CREDENTIALS:
         return "Not shown: the school reported one price for several credentials"
     return "Not reported to IPEDS"
@@ -33,11 +29,11 @@ def _cost_includes(program):
     if program.total_cost is None:
         return "Ask the school for the full price, including books, uniforms and exam fees"
     books = (
-        f"books and supplies {_money(program.books_and_supplies)}"
+        f"books and supplies {dollars(program.books_and_supplies)}"
         if program.books_and_supplies is not None
         else "books and supplies not reported"
     )
-    return f"Tuition and fees {_money(program.tuition_and_fees)}; {books}. Not included: " + (
+    return f"Tuition and fees {dollars(program.tuition_and_fees)}; {books}. Not included: " + (
         "living costs, and exam fees unless the school counts them"
     )
 

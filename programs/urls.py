@@ -40,7 +40,7 @@ urlpatterns = [
         name="shortlist_update",
     ),
     path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", cache_public_page(params=["q"])(views.SearchView.as_view()), name="search"),
     path("for-schools/", page(rep.ForSchoolsView.as_view()), name="for_schools"),
     path(
         "schools/<int:unitid>/<slug:slug>/represent/",

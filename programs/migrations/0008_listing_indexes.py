@@ -5,47 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('careers', '0003_editor_workflow'),
-        ('programs', '0007_roles_school_updates'),
+        ("careers", "0003_editor_workflow"),
+        ("programs", "0007_roles_school_updates"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='program',
-            name='programs_pr_total_c_aa29b9_idx',
+            model_name="program",
+            name="programs_pr_total_c_aa29b9_idx",
         ),
         migrations.RemoveIndex(
-            model_name='program',
-            name='programs_pr_months__9991bf_idx',
+            model_name="program",
+            name="programs_pr_months__9991bf_idx",
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['school', 'cip_title', 'credential_level', 'id'], name='program_pub_by_school'),
+            model_name="program",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["school", "cip_title", "credential_level", "id"],
+                name="program_pub_by_school",
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['total_cost', 'id'], name='program_pub_cost'),
+            model_name="program",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["total_cost", "id"],
+                name="program_pub_cost",
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['months_to_complete', 'id'], name='program_pub_length'),
+            model_name="program",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["months_to_complete", "id"],
+                name="program_pub_length",
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(models.OrderBy(django.db.models.functions.comparison.Coalesce('graduates_per_year', models.Value(-1)), descending=True), models.F('id'), condition=models.Q(('status', 'published')), name='program_pub_graduates'),
+            model_name="program",
+            index=models.Index(
+                models.OrderBy(
+                    django.db.models.functions.comparison.Coalesce(
+                        "graduates_per_year", models.Value(-1)
+                    ),
+                    descending=True,
+                ),
+                models.F("id"),
+                condition=models.Q(("status", "published")),
+                name="program_pub_graduates",
+            ),
         ),
         migrations.AddIndex(
-            model_name='program',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['career', 'credential_level'], name='program_pub_career'),
+            model_name="program",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["career", "credential_level"],
+                name="program_pub_career",
+            ),
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['name', 'id'], name='school_name_order'),
+            model_name="school",
+            index=models.Index(fields=["name", "id"], name="school_name_order"),
         ),
         migrations.AddIndex(
-            model_name='school',
-            index=models.Index(fields=['latitude', 'longitude'], name='school_location'),
+            model_name="school",
+            index=models.Index(fields=["latitude", "longitude"], name="school_location"),
         ),
     ]
