@@ -81,7 +81,7 @@ def test_healthz_reports_database_and_cache(client):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "directory.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
