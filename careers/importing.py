@@ -169,7 +169,7 @@ def bls_import(*, oews_path: Path, projections_path: Path, crosswalk_path: Path,
                 progress=progress,
             ),
         ]
-    after_bulk_load(WageEstimate, CipSocLink)
+    after_bulk_load()
     return results
 
 
@@ -177,7 +177,7 @@ def zips_import(*, path: Path, progress=None):
     rows = parse_file(path, ZIP_COLUMNS, _zip_row)
     with transaction.atomic():
         result = [upsert(ZipCode, rows, ("code",), label="ZIP codes", progress=progress)]
-    after_bulk_load(ZipCode)
+    after_bulk_load()
     return result
 
 
@@ -254,5 +254,5 @@ def onet_import(*, onet_dir: Path, progress=None):
                 progress=progress,
             ),
         ]
-    after_bulk_load(OnetTask, OnetSkill, OnetTechnology)
+    after_bulk_load()
     return results

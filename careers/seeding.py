@@ -10,9 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .datafiles import DataFileError
+from .datafiles import DataFileError, after_bulk_load
 from .models import Career, Certification, GuideSection, Organization, PublishStatus
-from .pagecache import content_changed
 
 SECTION_MARKER = re.compile(r"^<!-- section: (\w+) \| (.+?) -->$", re.MULTILINE)
 
@@ -124,5 +123,5 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
             if written:
                 cert.careers.set([careers[s] for s in data["careers"]])
         report.append(f"Certifications: {len(credentials['certifications'])}")
-    content_changed()
+    after_bulk_load()
     return report

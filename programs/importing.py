@@ -294,7 +294,7 @@ def ipeds_apply(refresh: IpedsRefresh, *, progress=None):
             lambda p: (p.school.unitid, p.cip_code, p.credential_level),
             progress,
         )
-    after_bulk_load(School, Program)
+    after_bulk_load()
     return refresh.plans
 
 

@@ -66,7 +66,7 @@ def generate(programs: int, seed: float = 0.42) -> tuple[int, int]:
     Returns (schools, programs)."""
     check_database()
     insert(programs, seed)
-    after_bulk_load(School, Program)
+    after_bulk_load()
     return (
         School.objects.filter(data_source=SYNTHETIC_SOURCE).count(),
         Program.objects.filter(data_source=SYNTHETIC_SOURCE).count(),

@@ -87,7 +87,7 @@ def test_an_import_makes_cached_pages_fresh(program):
 
     Client().get("/programs/")
     Program.objects.update(tuition_and_fees=1000)  # a bulk write sends no signal...
-    after_bulk_load(Program)  # ...so the import says so itself
+    after_bulk_load()  # ...so the import says so itself
     assert Client().get("/programs/")["X-Page-Cache"] == "miss"
 
 
