@@ -31,8 +31,7 @@ except ImportError:  # no Redis client installed: local memory only, which doesn
 
 cache_log = logging.getLogger("directory.cache")
 VERSION_KEY = "content-version"
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
-CSRF_PLACEHOLDER = b"__csrf_token__"
+CSRF_FIELD = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]+(?=")')
 # Models whose changes never show on a cached public page.
 PRIVATE_MODELS = {
     "correction", "accessrequest", "representativelink", "schoolrepresentative",
@@ -127,7 +126,7 @@ def cached_response(request) -> HttpResponse | None:
         return None
     recent_pages.put(key, page)
     token = get_token(request).encode()  # this visitor's, and sets their cookie
-    response = HttpResponse(page["content"].replace(CSRF_PLACEHOLDER, token))
+    response = HttpResponse(token.join(page["around_tokens"]))
     response["Content-Type"] = page["content_type"]
     response["X-Page-Cache"] = "hit"
     return response
@@ -173,12 +172,13 @@ def cache_public_page(params=()):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             if response.status_code == 200 and not response.streaming:
-                content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+                # The page in pieces around its CSRF tokens: joined with a visitor's own token.
+                around_tokens = CSRF_FIELD.split(response.content)
                 cache.set(
                     page_key(request),
                     {
                         "version": version,
-                        "content": content,
+                        "around_tokens": around_tokens,
                         "content_type": response["Content-Type"],
                     },
                     timeout,
