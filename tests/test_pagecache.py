@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from careers.pagecache import RecentPages
 from programs.models import Program
 
 from .factories import ProgramFactory, SchoolFactory
@@ -75,6 +76,7 @@ def test_messages_and_staff_previews_bypass_the_cache(program, editor):
 def test_an_edit_makes_cached_pages_fresh_at_once(program, client):
     url = program.get_absolute_url()
     assert "$16,200" in Client().get(url).content.decode()
+    assert Client().get(url)["X-Page-Cache"] == "hit"  # now in this process's recent pages too
     program.tuition_and_fees = 9000
     program.save()
     page = Client().get(url)
@@ -103,3 +105,12 @@ def test_listing_keys_on_its_parameters_only(program):
 def test_form_posts_and_non_200_answers_are_never_cached(program):
     assert "X-Page-Cache" not in Client().get("/programs/999999/")
     assert "X-Page-Cache" not in Client().get("/corrections/")
+
+
+def test_a_process_keeps_only_its_most_recently_served_pages():
+    pages = RecentPages(size=2)
+    pages.put("a", 1)
+    pages.put("b", 2)
+    pages.get("a")  # "a" is now the more recent
+    pages.put("c", 3)
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == (1, None, 3)
