@@ -119,12 +119,14 @@ class BenchError(Exception):
 
 
 def bench_environment(database_url):
-    """Test settings on database_url; local-memory cache; request logs (INFO) silenced."""
+    """Test settings on database_url; local-memory cache, page cache off; request logs (INFO)
+    silenced."""
     env = os.environ.copy()
-    env.pop("REDIS_URL", None)  # the listing does not use the cache: no Redis needed
+    env.pop("REDIS_URL", None)  # local memory is enough in one process: no Redis needed
     env.update(
         DJANGO_SETTINGS_MODULE=SETTINGS,
         DATABASE_URL=database_url,
+        PAGE_CACHE_SECONDS="0",  # every request runs the view (bench/load.py measures the cache)
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
@@ -492,9 +494,11 @@ def render_section(args, report, rows, started_at, load_average, timings):
         "",
         "Server-side time of the program listing on the real data, measured in-process with "
         "Django's test client (`django.test.Client`), so no HTTP server, network or browser is "
-        f"involved: `{SETTINGS}` (DEBUG off, local-memory cache) on {where} loaded with "
+        f"involved: `{SETTINGS}` (DEBUG off, local-memory cache, page cache off) on {where} "
+        "loaded with "
         "`migrate`, `seed_content`, `import_bls`, `import_zips` and `import_ipeds`, "
-        f"{planner}. Each URL gets one warm-up request, then {args.repeat} timed requests in a "
+        f"{planner}. Each URL gets one warm-up request (which also computes and caches the "
+        f"listing's facet counts for its filters), then {args.repeat} timed requests in a "
         "row; a request is timed with `time.perf_counter` from the call to the last byte of the "
         "body (the CSV is streamed and read to the end), and its SQL queries are counted with "
         "`CaptureQueriesContext`. The test client keeps the database connection open between "
