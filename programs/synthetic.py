@@ -82,6 +82,7 @@ def insert(programs: int, seed: float) -> None:
         for table in ("programs_program", "programs_school"):
             cursor.execute(f"DELETE FROM {table} WHERE data_source = %s", [SYNTHETIC_SOURCE])
         cursor.execute("SELECT setseed(%s)", [seed])
+        cursor.execute("DROP TABLE IF EXISTS synthetic_zip")  # left by an enclosing transaction
         cursor.execute(
             """
             CREATE TEMP TABLE synthetic_zip ON COMMIT DROP AS
