@@ -5,9 +5,11 @@ a shortlist count, a message or a staff preview is never shown to someone else. 
 per-visitor value on every public page, the CSRF token in the corrections form, is taken out
 before the page is stored and a fresh one for this visitor is put in when it is served.
 
-Keys carry a content version: any change to what public pages show (a save or delete of a
-listing, guide or figure, or an import) moves the version, so every cached page is stale at once,
-across every app server that shares the cache.
+Each stored page carries the content version it was made under, and a page is served only
+under the current one: any change to what public pages show (a save or delete of a listing,
+guide or figure, or an import) moves the version, so every cached page is stale at once, across
+every app server that shares the cache. Hits are answered by PageCacheMiddleware, early in the
+middleware stack; views decorated with `cache_public_page` store their pages.
 """
 
 import hashlib
