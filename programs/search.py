@@ -20,11 +20,12 @@ name (so "medcal asistant" puts Medical Assistant before Medical Administrative 
 by how close the main name is to the query as a whole, then in the kind's natural order.
 
 Programs and schools are ranked by one SQL statement (`RANKING_SQL`) instead of ORM annotations:
-its text functions run once per school and once per career and CIP title, and the scores are
-joined to the programs, where ORM annotations would run them once per program (6,196 rows of
-`to_tsvector` and `word_similarity`: three to five times slower on the real data). Schools reuse
-the same per-school scores. Django's ORM cannot join a query to a derived table, hence the SQL;
-it reads the reading rules from their compiled QuerySets, so they still live in one place.
+its text functions run once per candidate school (found through trigram and full-text indexes)
+and once per career and CIP title, and the scores are joined to the programs, where ORM
+annotations would run them once per program (three to five times slower on the real data, and
+linear in the number of programs: 13 s at a million). Schools reuse the same per-school scores.
+Django's ORM cannot join a query to a derived table, hence the SQL; it reads the reading rules
+from their compiled QuerySets, so they still live in one place.
 
 Elsewhere (SQLite) every word of the query must appear in one of the kind's fields
 (case-insensitive), no `-word` may, and rows come in the kind's natural order.
@@ -286,17 +287,27 @@ def _mean_similarity(terms: Terms, names):
 
 
 # Programs and schools: the rules of `_ranked`, in one statement, with every text function run
-# once per school (`places`) and once per career and CIP title (`fields_of_study`: ten rows), and
-# only column arithmetic per program. For programs, the phrase and the closeness compare the query
-# with the career and CIP titles: what the program trains for. {Placeholders} are filled in by
-# `_ranked_program_and_school_ids` with fixed SQL and the compiled reading rules; every value is a
-# query parameter. The answer is ("program", id) rows, then ("school", id) rows, best first.
+# once per candidate school (`places`) and once per career and CIP title (`fields_of_study`: ten
+# rows), and only column arithmetic per program. For programs, the phrase and the closeness
+# compare the query with the career and CIP titles: what the program trains for.
+#
+# Candidate schools are found through indexes (migration 0009) rather than by scoring every
+# school: those whose name and city hold one of the query's words (full-text) or come close to
+# one (trigram word similarity above CANDIDATE_SIMILARITY). A school that is no candidate cannot
+# match, and adds nothing to its programs' scores but similarities below that floor, which are
+# counted as 0: its programs match, or not, on their field of study alone, so they are ranked
+# per field (`field_only`) and only the best of them are joined to their schools.
+#
+# {Placeholders} are filled in by `_ranked_program_and_school_ids` with fixed SQL and the
+# compiled reading rules; every value is a query parameter. The answer is ("program", id) rows,
+# then ("school", id) rows, best first.
 RANKING_SQL = """
 WITH query AS MATERIALIZED (
     SELECT websearch_to_tsquery('english', %(text)s) AS tsquery,
-           websearch_to_tsquery('english', %(excluded)s) AS excluded  -- NULL: none
+           websearch_to_tsquery('english', %(excluded)s) AS excluded,  -- NULL: none
+           websearch_to_tsquery('english', %(any_word)s) AS any_word
 ),
-published AS MATERIALIZED ({published_programs}),
+published AS NOT MATERIALIZED ({published_programs}),
 fields_of_study AS MATERIALIZED (
     SELECT f.career_id, f.cip_title, c."order" AS career_order,
            {field_words}
@@ -311,8 +322,13 @@ places AS MATERIALIZED (
     SELECT s.id, s.name, s.city,
            {place_words}
            setweight(to_tsvector('english', s.name || ' ' || s.city), 'B') AS document
-    FROM programs_school AS s
+    FROM programs_school AS s, query AS q
     WHERE s.id IN ({schools_with_published_programs})
+      AND (to_tsvector('english', (s.name || ' ' || s.city)) @@ q.any_word
+           {candidate_words})
+),
+field_only AS (
+    SELECT fs.*, {field_mean} AS similarity FROM fields_of_study AS fs
 ),
 programs AS (
     SELECT p.id, p.credential_level, pl.name AS school_name, fs.career_order, fs.phrase,
@@ -320,6 +336,24 @@ programs AS (
     FROM published AS p
     JOIN fields_of_study AS fs ON fs.career_id = p.career_id AND fs.cip_title = p.cip_title
     JOIN places AS pl ON pl.id = p.school_id
+    UNION ALL
+    -- Per matching field, its first programs by school name at schools that are no candidates
+    -- (read in name order through the schools' name index, so a common field stays fast).
+    SELECT best.*
+    FROM field_only AS fo
+    CROSS JOIN query AS q
+    CROSS JOIN LATERAL (
+        SELECT p.id, p.credential_level, s.name AS school_name, fo.career_order, fo.phrase,
+               fo.closeness, fo.document, fo.similarity
+        FROM programs_school AS s
+        JOIN published AS p ON p.school_id = s.id
+        WHERE p.career_id = fo.career_id AND p.cip_title = fo.cip_title
+          AND NOT EXISTS (SELECT 1 FROM places AS pl WHERE pl.id = s.id)
+        ORDER BY s.name, p.credential_level, p.id
+        LIMIT %(programs_limit)s
+    ) AS best
+    WHERE fo.document @@ q.tsquery
+       OR (fo.similarity >= %(threshold)s AND NOT coalesce(fo.document @@ q.excluded, false))
 ),
 schools AS (
     SELECT pl.id, pl.name, pl.city, pl.document, {place_mean} AS similarity
@@ -355,6 +389,20 @@ UNION ALL
     LIMIT %(schools_limit)s
 )
 """
+# A school is scored when one query word is at least this similar to its name or city (or full-
+# text search finds a word there); below it, a word's similarity to the school counts as 0.
+CANDIDATE_SIMILARITY = 0.4
+
+
+def set_candidate_threshold(sender, connection, **kwargs):
+    """On each new PostgreSQL connection: the threshold of pg_trgm's %> operator, which finds the
+    candidate schools through their trigram index (connection_created receiver)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(CANDIDATE_SIMILARITY)],
+            )
 
 
 def _ranked_program_and_school_ids(terms: Terms) -> tuple[list[int], list[int]]:
@@ -362,16 +410,21 @@ def _ranked_program_and_school_ids(terms: Terms) -> tuple[list[int], list[int]]:
     params = {
         "text": terms.text,
         "excluded": " or ".join(terms.excluded) or None,
+        # Excluded words too: a school that holds one must be looked at, to be left out.
+        "any_word": " or ".join((*terms.words, *terms.excluded)),
         "threshold": SIMILARITY_THRESHOLD,
         "programs_limit": PROGRAMS_LIMIT + 1,
         "schools_limit": SCHOOLS_LIMIT + 1,
     }
-    field_words, place_words, program_words, school_words = [], [], [], []
+    field_words, place_words, candidate_words = [], [], []
+    program_words, field_only_words, school_words = [], [], []
     for i, word in enumerate(terms.similar_words):
         params[f"word{i}"], params[f"floor{i}"] = word, terms.floor(word)
         field_words.append(_word_column(i, "c.title", "f.cip_title"))
         place_words.append(_word_column(i, "s.name", "s.city"))
+        candidate_words.append(f"OR (s.name || ' ' || s.city) %%> %(word{i})s")
         program_words.append(_floored(f"GREATEST(fs.word{i}, pl.word{i})", i))
+        field_only_words.append(_floored(f"fs.word{i}", i))
         school_words.append(_floored(f"pl.word{i}", i))
     sql = RANKING_SQL.format(
         published_programs=_compiled(
@@ -385,7 +438,9 @@ def _ranked_program_and_school_ids(terms: Terms) -> tuple[list[int], list[int]]:
         ),
         field_words="\n           ".join(field_words),
         place_words="\n           ".join(place_words),
+        candidate_words="\n           ".join(candidate_words),
         program_mean=_mean(program_words),
+        field_mean=_mean(field_only_words),
         place_mean=_mean(school_words),
     )
     ids = {"program": [], "school": []}

@@ -341,3 +341,10 @@ def test_the_simple_match_needs_every_word(directory):
         "Loop Medical Institute",
     ]
     assert site_search("flebotomy").total == 0  # no typo tolerance without PostgreSQL
+
+
+@postgresql_only
+def test_a_misspelled_city_finds_its_schools_through_the_candidate_index(directory):
+    # "chicgo" is 0.57 similar to "Chicago": a candidate at the 0.4 threshold each connection
+    # sets (pg_trgm's own default, 0.6, would miss it), then a match at 0.55.
+    assert {school.city for school in site_search("chicgo").schools} == {"Chicago"}
