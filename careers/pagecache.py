@@ -13,7 +13,6 @@ middleware stack; views decorated with `cache_public_page` store their pages.
 """
 
 import hashlib
-import logging
 import re
 import threading
 import time
@@ -26,12 +25,6 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.http import urlencode
 
-try:
-    from redis.exceptions import RedisError as CacheError
-except ImportError:  # no Redis client installed: local memory only, which doesn't fail
-    CacheError = OSError
-
-cache_log = logging.getLogger("directory.cache")
 VERSION_KEY = "content-version"
 CSRF_FIELD = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]+(?=")')
 # Models whose changes never show on a cached public page.
@@ -145,11 +138,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if settings.PAGE_CACHE_SECONDS and is_cacheable_request(request):
-            try:
-                response = cached_response(request)
-            except CacheError as error:  # the page is made as if it weren't cached
-                cache_log.warning("page cache unavailable: %s", type(error).__name__)
-                response = None
+            response = cached_response(request)  # None while the cache is down, too
             if response is not None:
                 return response
         return self.get_response(request)

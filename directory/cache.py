@@ -1,6 +1,12 @@
-"""Django's Redis cache, keeping its redis-py clients instead of building one per cache call."""
+"""Django's Redis cache, for a cache that may go away: keeping its redis-py clients instead of
+building one per call, and answering like an empty cache while Redis can't be reached."""
+
+import logging
 
 from django.core.cache.backends import redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("directory.cache")
 
 
 class RedisCacheClient(redis.RedisCacheClient):
@@ -21,6 +27,37 @@ class RedisCacheClient(redis.RedisCacheClient):
 
 
 class RedisCache(redis.RedisCache):
+    """While Redis is down, reads miss and writes are dropped, so pages are made uncached instead
+    of failing; `incr` raises ValueError as for a missing key, so rate limits (django-ratelimit)
+    refuse rather than count nothing, and /healthz reports the cache as unavailable."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def get(self, key, default=None, version=None):
+        return self._or(default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._or({}, super().get_many, keys, version)
+
+    def set(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        self._or(None, super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._or(False, super().add, key, value, timeout, version)
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except RedisError as error:
+            log.warning("cache unavailable: %s", type(error).__name__)
+            raise ValueError("the cache is unavailable") from error
+
+    @staticmethod
+    def _or(fallback, method, *args):
+        try:
+            return method(*args)
+        except RedisError as error:
+            log.warning("cache unavailable: %s", type(error).__name__)
+            return fallback

@@ -78,18 +78,35 @@ def test_healthz_reports_database_and_cache(client):
     assert response.json() == {"database": "ok", "cache": "ok"}
 
 
-@override_settings(
+REDIS_DOWN = override_settings(
     CACHES={
-        "default": {
-            "BACKEND": "directory.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
+        "default": {"BACKEND": "directory.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
 )
+
+
+@REDIS_DOWN
 def test_healthz_is_503_when_the_cache_is_down(client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"].startswith("unavailable")
+
+
+@REDIS_DOWN
+def test_with_the_cache_down_pages_are_made_uncached_and_forms_refuse_politely(client):
+    program = ProgramFactory()
+    for url in ("/", "/programs/", "/programs/?state=il&zip=60601", program.get_absolute_url()):
+        for _ in range(2):  # never from a cache, however often asked
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response.get("X-Page-Cache") != "hit"
+    program.tuition_and_fees = 9000
+    program.save()  # an edit still saves (the content version can't move while Redis is down)
+    # The rate limit can't count, so it refuses, keeping what was typed, rather than let all in.
+    note = {"page_url": "/", "field": "Tuition", "proposed_value": "Kept text 123"}
+    response = client.post("/corrections/", note)
+    assert response.status_code == 429
+    assert "Kept text 123" in response.content.decode()
 
 
 def test_one_structured_log_line_per_request_without_personal_data(client, caplog):
