@@ -1,42 +1,18 @@
 """Database outages: pages answer 503 with the maintenance page, and a form that could not be
 saved says so and shows back what the visitor typed.
 
-As in test_errors.py, the outage is a child process whose DATABASE_URL names a closed port: every
+The outage is a child process (tests/probes.py) whose DATABASE_URL names a closed port: every
 connection it tries is refused, as when PostgreSQL is down. bench/faults.py stops and restarts a
 real PostgreSQL under load.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
 from programs.models import Correction
 
-pytestmark = pytest.mark.django_db
+from .probes import during_outage
 
-PROBE = """
-import json, sys
-import django
-django.setup()
-from django.test import Client
-report = []
-for method, path, data, cookies in json.loads(sys.argv[1]):
-    client = Client(raise_request_exception=False)
-    for name, value in cookies.items():
-        client.cookies[name] = value
-    response = getattr(client, method)(path, data)
-    report.append({
-        "status": response.status_code,
-        "page": response.content.decode(),
-        "retry_after": response.get("Retry-After"),
-        "cache_control": response.get("Cache-Control", ""),
-    })
-print(json.dumps(report))
-"""
+pytestmark = pytest.mark.django_db
 
 NOTE = {
     "csrfmiddlewaretoken": "a-token-the-page-never-shows",
@@ -49,20 +25,6 @@ NOTE = {
     "password": "hunter2-not-shown",
     "api_token": "tok-not-shown",
 }
-
-
-def during_outage(*requests):
-    """Send (method, path, data, cookies) requests to the site while its database is down."""
-    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/closed"}
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(requests)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
 
 
 def test_pages_answer_503_and_say_nothing_sent_before_was_lost():

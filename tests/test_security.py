@@ -1,10 +1,7 @@
 """Security headers, CSP, abuse protection on public forms and the admin login."""
 
-import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -14,6 +11,7 @@ from django.urls import reverse
 from programs.models import Correction
 
 from .factories import ProgramFactory
+from .probes import run_probe
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +51,7 @@ def production_responses(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{database}",
     }
     env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", PRODUCTION_PROBE],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
+    return run_probe(PRODUCTION_PROBE, env)
 
 
 EXPECTED_HEADERS = {
