@@ -98,7 +98,7 @@ def say(text=""):
     print(text, flush=True)
 
 
-def run(command, env=None, quiet=True):
+def run(command, env=None):
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if result.returncode:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")
@@ -169,8 +169,9 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
+        log = Path(self.log.name).read_text()[-3000:]  # stop() removes the log
         self.stop()
-        sys.exit(f"gunicorn did not start; see {self.log.name}")
+        sys.exit(f"gunicorn did not start:\n{log}")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

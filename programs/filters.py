@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from careers.forms import ZipCodeField
@@ -290,6 +291,11 @@ class ProgramFilter(django_filters.FilterSet):
             "scalar": self.scalar_counts(),
         }
 
+    @cached_property
+    def content_version(self):
+        """Read once per page: both the facet counts and the filter form are keyed on it."""
+        return content_version()
+
     @property
     def facet_counts(self):
         """Every facet's counts for this combination of filters, computed once and then read
@@ -299,7 +305,7 @@ class ProgramFilter(django_filters.FilterSet):
             if self.place:
                 combination.append(("radius", str(self.radius_miles)))
             digest = hashlib.sha256(repr(combination).encode()).hexdigest()
-            key = f"facets:{content_version()}:{digest}"
+            key = f"facets:{self.content_version}:{digest}"
             self._facet_counts = cache.get(key)
             if self._facet_counts is None:
                 self._facet_counts = self.count_facets()
@@ -314,7 +320,7 @@ class ProgramFilter(django_filters.FilterSet):
             return None
         data = self.data if self.is_bound else {}
         sent = sorted((name, data.getlist(name)) for name in self.form.fields if name in data)
-        return f"{content_version()}:{sent!r}"
+        return f"{self.content_version}:{sent!r}"
 
     @property
     def total(self):

@@ -21,9 +21,8 @@ def grouped(value):
 @register.filter
 def dollars(value):
     """12345 -> "$12,345"; None stays None so templates can say why it is missing."""
-    if value is None or value == "":
-        return None
-    return f"${grouped(value)}"
+    amount = grouped(value)
+    return None if amount is None else f"${amount}"
 
 
 @register.filter
