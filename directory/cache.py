@@ -4,6 +4,7 @@ building one per call, and answering like an empty cache while Redis can't be re
 import logging
 
 from django.core.cache.backends import redis
+from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
 
 log = logging.getLogger("directory.cache")
@@ -28,36 +29,56 @@ class RedisCacheClient(redis.RedisCacheClient):
 
 class RedisCache(redis.RedisCache):
     """While Redis is down, reads miss and writes are dropped, so pages are made uncached instead
-    of failing; `incr` raises ValueError as for a missing key, so rate limits (django-ratelimit)
-    refuse rather than count nothing, and /healthz reports the cache as unavailable."""
+    of failing; `incr` raises ValueError as for a missing key; /healthz reports the cache as
+    unavailable."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
     def get(self, key, default=None, version=None):
-        return self._or(default, super().get, key, default, version)
+        return self._or("get", default, key, default, version)
 
     def get_many(self, keys, version=None):
-        return self._or({}, super().get_many, keys, version)
+        return self._or("get_many", {}, keys, version)
 
     def set(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
-        self._or(None, super().set, key, value, timeout, version)
+        self._or("set", None, key, value, timeout, version)
 
     def add(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
-        return self._or(False, super().add, key, value, timeout, version)
+        return self._or("add", False, key, value, timeout, version)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as error:
-            log.warning("cache unavailable: %s", type(error).__name__)
-            raise ValueError("the cache is unavailable") from error
+        return self._or("incr", ValueError("the cache is unavailable"), key, delta, version)
 
-    @staticmethod
-    def _or(fallback, method, *args):
+    def _or(self, name, fallback, *args):
+        """Redis's answer to `name(*args)`, or what `unavailable` gives while it is down."""
         try:
-            return method(*args)
+            return getattr(super(), name)(*args)
         except RedisError as error:
             log.warning("cache unavailable: %s", type(error).__name__)
-            return fallback
+            return self.unavailable(name, fallback, *args)
+
+    def unavailable(self, name, fallback, *args):
+        if isinstance(fallback, Exception):
+            raise fallback
+        return fallback
+
+
+class CountersCache(RedisCache):
+    """For rate-limit counters: while Redis is down, each process counts on its own (local
+    memory), so public forms stay open with a per-process limit instead of refusing everyone."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.local = LocMemCache(f"counters-fallback-{id(self)}", {})
+
+    def unavailable(self, name, fallback, *args):
+        return getattr(self.local, name)(*args)
+
+    def clear(self):
+        self.local.clear()
+        try:
+            super().clear()
+        except RedisError as error:
+            log.warning("cache unavailable: %s", type(error).__name__)

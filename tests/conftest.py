@@ -16,7 +16,8 @@ def editor(django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
+    """Pages and rate-limit counters live in the caches: every test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -5,6 +5,8 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from programs.models import Correction
+
 from .factories import ProgramFactory
 from .probes import during_outage
 
@@ -52,9 +54,11 @@ def test_healthz_reports_database_and_cache(client):
     assert response.json() == {"database": "ok", "cache": "ok"}
 
 
+CLOSED_REDIS = "redis://127.0.0.1:1/0"
 REDIS_DOWN = override_settings(
     CACHES={
-        "default": {"BACKEND": "directory.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {"BACKEND": "directory.cache.RedisCache", "LOCATION": CLOSED_REDIS},
+        "counters": {"BACKEND": "directory.cache.CountersCache", "LOCATION": CLOSED_REDIS},
     }
 )
 
@@ -76,11 +80,19 @@ def test_with_the_cache_down_pages_are_made_uncached_and_forms_refuse_politely(c
             assert response.get("X-Page-Cache") != "hit"
     program.tuition_and_fees = 9000
     program.save()  # an edit still saves (the content version can't move while Redis is down)
-    # The rate limit can't count, so it refuses, keeping what was typed, rather than let all in.
+    # The rate limit counts in this process instead: the note is stored and acknowledged.
     note = {"page_url": "/", "field": "Tuition", "proposed_value": "Kept text 123"}
     response = client.post("/corrections/", note)
-    assert response.status_code == 429
-    assert "Kept text 123" in response.content.decode()
+    assert response.status_code == 302
+    assert Correction.objects.get().proposed_value == "Kept text 123"
+
+
+@REDIS_DOWN
+@override_settings(CORRECTIONS_RATE_LIMIT="2/h")
+def test_with_the_cache_down_the_rate_limit_still_counts_in_this_process(client):
+    note = {"page_url": "/", "field": "Tuition", "proposed_value": "Kept text 123"}
+    assert [client.post("/corrections/", note).status_code for _ in range(3)] == [302, 302, 429]
+    assert Correction.objects.count() == 2
 
 
 def test_one_structured_log_line_per_request_without_personal_data(client, caplog):

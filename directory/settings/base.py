@@ -84,6 +84,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL selects the shared Redis cache; local memory otherwise (one process only).
+# Rate-limit counters have a cache of their own: while Redis is down they are counted per
+# process (directory/cache.py CountersCache), so public forms stay open.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -91,15 +93,27 @@ if REDIS_URL:
             "BACKEND": "directory.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory",
-        }
+        },
+        "counters": {
+            "BACKEND": "directory.cache.CountersCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "directory-counters",
+        },
     }
     # Django's own Redis backend increments atomically, which is what django-ratelimit needs;
     # the library's list of supported backends just predates it.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "counters": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "counters",
+        },
+    }
     # Local memory counts rate limits per process: right for one dev server, not for production.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "counters"
 
 # Whole public pages kept in the cache for visitors without a session (careers/pagecache.py);
 # every edit or import makes them stale at once. 0 turns the page cache off.
