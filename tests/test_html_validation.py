@@ -137,6 +137,7 @@ def fetch_pages(site) -> Pages:
     pages.add(
         "representative link sent", client.post(request_url, {"email": "registrar@example.edu"})
     )
+    assert mail.outbox, "no sign-in link was emailed to registrar@example.edu"
     link = re.search(r"http://testserver(/schools/represent/\S+/)", mail.outbox[-1].body)[1]
     get("representative link opened", link)
     pages.add("representative home", client.post(link, follow=True))
