@@ -9,6 +9,7 @@ from careers.sitemaps import (
     CertificationSitemap,
     HomeSitemap,
 )
+from core.ratelimits import admin_login_limited
 from programs.sitemaps import ListingSitemap, ProgramSitemap, SchoolSitemap
 
 sitemaps = {
@@ -22,6 +23,7 @@ sitemaps = {
 }
 
 urlpatterns = [
+    path("admin/login/", admin_login_limited(admin.site.login)),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_ratelimit",
+    "core",
     "careers",
     "programs",
 ]
@@ -147,12 +148,32 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Where the import commands find the real data shipped with the repository.
 DATA_DIR = BASE_DIR / "fixtures"
 
-# Email: printed to the console unless a real mailer is configured for production.
-MAILERS = {
-    "default": {
-        "BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-    }
-}
+# Email: every message is queued in the database and sent after the response or by
+# `manage.py send_queued_email` (core/mail.py). EMAIL_BACKEND picks the mailer: the console by
+# default here, SMTP in production; the file backend writes to EMAIL_FILE_PATH.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def mailer(backend: str) -> dict:
+    """A MAILERS entry for `backend`, with the options it needs from the environment."""
+    options = {}
+    if backend == SMTP_BACKEND:
+        options = {
+            "host": env("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=587),
+            "username": env("EMAIL_HOST_USER", default=""),
+            "password": env("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+            "timeout": env.int("EMAIL_TIMEOUT", default=10),
+        }
+    elif backend == FILE_BACKEND:
+        options = {"file_path": env("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": mailer(env("EMAIL_BACKEND", default=CONSOLE_BACKEND))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="editors@localhost")
 
 # Content Security Policy: everything from this site only, no inline scripts or styles.
@@ -194,7 +215,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_LOCKOUT_CALLABLE = "core.ratelimits.admin_lockout_response"  # the 429 page, Retry-After
+# Admin sign-in attempts per client address, whatever usernames it tries.
+ADMIN_LOGIN_RATE_LIMIT = env("ADMIN_LOGIN_RATE_LIMIT", default="20/h")
 
 # One JSON line per request on stdout (see careers.middleware.RequestLogMiddleware).
 LOGGING = {

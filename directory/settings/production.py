@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SMTP_BACKEND, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or "not-secret" in SECRET_KEY:
@@ -24,17 +24,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
 
-# Email through an SMTP relay (the console backend is refused by check --deploy).
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": env("EMAIL_HOST", default="localhost"),
-            "port": env.int("EMAIL_PORT", default=587),
-            "username": env("EMAIL_HOST_USER", default=""),
-            "password": env("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env.bool("EMAIL_USE_TLS", default=True),
-            "timeout": 10,
-        },
-    }
-}
+# Email through an SMTP relay unless EMAIL_BACKEND says otherwise (the console backend is
+# refused by check --deploy).
+MAILERS = {"default": mailer(env("EMAIL_BACKEND", default=SMTP_BACKEND))}  # noqa: F405

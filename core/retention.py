@@ -1,0 +1,24 @@
+"""How long the site keeps copies of the emails it sends (core/privacy.py)."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+
+from .models import OutgoingEmail
+from .privacy import retention_rule
+
+SENT_EMAILS_KEPT = timedelta(days=30)
+
+
+@retention_rule(
+    what="Copies of the emails we send: the address and the message",
+    why="to send again a message the mail server refused, and to answer questions about it",
+    kept="30 days after it was sent (a message we could not send: 30 days after we wrote it)",
+)
+def purge_sent_emails(now):
+    cutoff = now - SENT_EMAILS_KEPT
+    deleted, _ = OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff)
+        | Q(status=OutgoingEmail.Status.FAILED, created_at__lt=cutoff)
+    ).delete()
+    return deleted
