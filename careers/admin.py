@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
+from .guides import guide_section_discard_edits, guide_section_publish
 from .models import (
     Career,
     Certification,
@@ -16,10 +18,28 @@ from .models import (
 )
 
 
+def publication_state(section) -> str:
+    if section.pk is None:
+        return "New"
+    if not section.is_published:
+        return "Draft: never published"
+    if section.has_unpublished_edits:
+        return "Published, with unpublished edits"
+    return "Published"
+
+
 class GuideSectionInline(admin.StackedInline):
+    """Edits here are saved as a draft; publish them from the guide sections list or a section's
+    own page."""
+
     model = GuideSection
     extra = 0
-    fields = ["order", "key", "heading", "body"]
+    fields = ["order", "key", "heading", "body", "state"]
+    readonly_fields = ["state"]
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return publication_state(obj)
 
 
 @admin.register(Career)
@@ -37,13 +57,69 @@ class CareerAdmin(SimpleHistoryAdmin):
         return obj.sections.count()
 
 
+class UnpublishedEditsFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("edits", "With unpublished edits"), ("draft", "Never published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        if self.value() == "edits":
+            return queryset.exclude(published_at__isnull=True).exclude(
+                heading=F("published_heading"), body=F("published_body")
+            )
+        return queryset
+
+
 @admin.register(GuideSection)
 class GuideSectionAdmin(SimpleHistoryAdmin):
-    """Sections are edited inline on their career; here each one's history can be reverted."""
+    """Saving keeps an edit as a draft; "Save and publish" (or the list's action) puts it live.
+    Each section's history can be reverted here (a revert is a draft edit too)."""
 
-    list_display = ["heading", "career", "key"]
-    list_filter = ["career"]
+    change_form_template = "admin/careers/guidesection/change_form.html"
+    list_display = ["heading", "career", "key", "state", "published_at"]
+    list_filter = ["career", UnpublishedEditsFilter]
     search_fields = ["heading", "body"]
+    readonly_fields = ["state", "published_at"]
+    actions = ["publish", "discard_edits"]
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return publication_state(obj)
+
+    @admin.action(description="Publish the selected sections", permissions=["change"])
+    def publish(self, request, queryset):
+        for section in queryset:
+            guide_section_publish(section=section, editor=request.user)
+        self.message_user(request, f"{queryset.count()} section(s) published.")
+
+    @admin.action(
+        description="Discard unpublished edits (back to the published copy)",
+        permissions=["change"],
+    )
+    def discard_edits(self, request, queryset):
+        for section in queryset:
+            guide_section_discard_edits(section=section, editor=request.user)
+        self.message_user(request, "Unpublished edits discarded.")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._publish_if_asked(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._publish_if_asked(request, obj)
+        return super().response_change(request, obj)
+
+    def _publish_if_asked(self, request, obj):
+        if "_publish" in request.POST and self.has_change_permission(request, obj):
+            guide_section_publish(section=obj, editor=request.user)
+            self.message_user(request, "The section is published.")
+
+    def view_on_site(self, obj):
+        return f"{obj.career.get_absolute_url()}?preview#{obj.anchor}"
 
 
 @admin.register(Organization)

@@ -76,7 +76,16 @@ class Career(models.Model):
         return f"{self.soc_code}.00"
 
 
+class GuideSectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
 class GuideSection(models.Model):
+    """A section of a career guide. Editors edit the working copy (`heading`, `body`); the
+    public page shows the copy last published (`published_heading`, `published_body`), so an
+    edit goes live only when an editor publishes it (careers/guides.py)."""
+
     class Key(models.TextChoices):
         WHAT_THEY_DO = "what_they_do", "What they do"
         WORK_SETTINGS = "work_settings", "Where they work"
@@ -93,16 +102,35 @@ class GuideSection(models.Model):
         NEXT_STEPS = "next_steps", "Next steps"
 
     career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="sections")
-    key = models.CharField(max_length=20, choices=Key)
+    key = models.CharField(
+        max_length=20,
+        choices=Key,
+        blank=True,
+        help_text="Which standard part of the guide this is; leave empty for a section of your "
+        "own (a guide has each standard part once).",
+    )
     heading = models.CharField(max_length=120)
     body = models.TextField(help_text="Markdown: paragraphs, lists, ### sub-headings and links.")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the guide; pay and outlook follow “Steps to get there”."
+    )
+    published_heading = models.CharField(max_length=120, blank=True, editable=False)
+    published_body = models.TextField(blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = GuideSectionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["career", "order"]
+        ordering = ["career", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["career", "key"], name="unique_section_per_career")
+            models.UniqueConstraint(
+                fields=["career", "key"],
+                condition=~models.Q(key=""),
+                name="unique_section_per_career",
+                violation_error_message="This guide already has that section: edit it instead, "
+                "or leave “Key” empty for a section of your own.",
+            )
         ]
 
     def __str__(self):
@@ -110,11 +138,23 @@ class GuideSection(models.Model):
 
     @property
     def anchor(self):
-        return self.key.replace("_", "-")
+        return self.key.replace("_", "-") if self.key else f"section-{self.pk}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @property
+    def has_unpublished_edits(self):
+        return (self.heading, self.body) != (self.published_heading, self.published_body)
 
     @cached_property
     def body_html(self):
         return render_markdown(self.body)
+
+    @cached_property
+    def published_body_html(self):
+        return render_markdown(self.published_body)
 
 
 class Organization(models.Model):

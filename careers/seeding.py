@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from .datafiles import DataFileError, after_bulk_load
 from .models import Career, Certification, GuideSection, Organization, PublishStatus
@@ -84,7 +85,15 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                 _put(
                     GuideSection,
                     {"career": career, "key": key},
-                    {"heading": heading, "body": body, "order": position},
+                    {
+                        "heading": heading,
+                        "body": body,
+                        "order": position,
+                        # Our own copy, reviewed in the repository: published as it is.
+                        "published_heading": heading,
+                        "published_body": body,
+                        "published_at": timezone.now(),
+                    },
                     overwrite,
                 )
         for data in careers_data:

@@ -21,7 +21,12 @@ class HomeSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["careers:home", "careers:certification_list", "careers:organization_list"]
+        return [
+            "careers:home",
+            "careers:certification_list",
+            "careers:organization_list",
+            "careers:privacy",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -25,6 +25,7 @@ urlpatterns = [
         name="certification_detail",
     ),
     path("associations/", page(views.OrganizationListView.as_view()), name="organization_list"),
+    path("privacy/", page(views.PrivacyView.as_view()), name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
 ]

@@ -7,15 +7,17 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.privacy import RULES
+
 from . import structured_data
 from .charts import horizontal_bars
 from .forms import PayLookupForm
 from .geography import STATE_CHOICES, STATES, state_name
+from .guides import guide_sections
 from .models import (
     Career,
     Certification,
     CipSocLink,
-    GuideSection,
     OnetSkill,
     OnetTask,
     OnetTechnology,
@@ -57,6 +59,13 @@ class CareerDetailView(PageMixin, DetailView):
             "leads_from",
         )
 
+    @cached_property
+    def preview(self):
+        """Staff who edit guides see unpublished edits with ?preview."""
+        return "preview" in self.request.GET and self.request.user.has_perm(
+            "careers.change_guidesection"
+        )
+
     def get_page_title(self):
         return f"How to become a {self.object.title}: training, certification and pay"
 
@@ -86,10 +95,8 @@ class CareerDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         career = self.object
-        sections = {section.key: section for section in career.sections.all()}
         # Pay and outlook come from BLS data and sit between the steps and the career paths.
-        before = [sections[k] for k in GuideSection.Key.values[:8] if k in sections]
-        after = [sections[k] for k in GuideSection.Key.values[8:] if k in sections]
+        before, after = guide_sections(career.sections.all(), preview=self.preview)
         wage = career.national_wage
         state_medians = list(medians_by_state(career.soc_code))
         pay_form, local_pay = self.pay_lookup()
@@ -115,6 +122,7 @@ class CareerDetailView(PageMixin, DetailView):
                 :ONET_TECHNOLOGY_SHOWN
             ],
             correction_about=career,
+            preview=self.preview,
             **kwargs,
         )
 
@@ -253,6 +261,21 @@ class OrganizationListView(PageMixin, ListView):
 
     def get_breadcrumbs(self):
         return trail(crumb("Associations", reverse("careers:organization_list")))
+
+
+class PrivacyView(PageMixin, TemplateView):
+    """What personal data we keep and for how long, from the retention rules the apps register
+    (core/privacy.py), so the page can't drift from what the purge does."""
+
+    template_name = "careers/privacy.html"
+    page_title = "Privacy"
+    page_description = "What personal data the directory keeps, why, and for how long."
+
+    def get_breadcrumbs(self):
+        return trail(crumb("Privacy", reverse("careers:privacy")))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rules=RULES, **kwargs)
 
 
 def favicon(request):

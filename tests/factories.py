@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
@@ -37,6 +38,9 @@ class GuideSectionFactory(DjangoModelFactory):
     heading = factory.LazyAttribute(lambda o: GuideSection.Key(o.key).label)
     body = factory.LazyAttribute(lambda o: f"Body of the {o.key} section.")
 
+    published_heading = factory.SelfAttribute("heading")
+    published_body = factory.SelfAttribute("body")
+    published_at = factory.LazyFunction(timezone.now)
 
 class OrganizationFactory(DjangoModelFactory):
     class Meta:

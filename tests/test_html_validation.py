@@ -52,7 +52,9 @@ def site():
     MetroWageFactory()
     ProjectionFactory()
     ZipCodeFactory()
-    school = SchoolFactory(name="Sacramento Health College", state="CA")
+    school = SchoolFactory(
+        name="Sacramento Health College", state="CA", website="https://www.sachealth.edu/"
+    )
     ProgramFactory(school=school)
     ProgramFactory(
         school=school, credential_level="associate", tuition_and_fees=None, cost_gap="not-reported"
@@ -91,6 +93,7 @@ def fetch_pages(site) -> Pages:
     get("certification list", "/certifications/")
     get("certification detail", "/certifications/cma-aama/")
     get("associations", "/associations/")
+    get("privacy", "/privacy/")
     get("program list", "/programs/")
     get("program list, page 2", "/programs/?page=2")
     get(
@@ -135,9 +138,9 @@ def fetch_pages(site) -> Pages:
     get("representative request", request_url)
     pages.add("representative request showing errors", client.post(request_url, {"email": "nope"}))
     pages.add(
-        "representative link sent", client.post(request_url, {"email": "registrar@example.edu"})
+        "representative link sent", client.post(request_url, {"email": "registrar@sachealth.edu"})
     )
-    assert mail.outbox, "no sign-in link was emailed to registrar@example.edu"
+    assert mail.outbox, "no sign-in link was emailed to registrar@sachealth.edu"
     link = re.search(r"http://testserver(/schools/represent/\S+/)", mail.outbox[-1].body)[1]
     get("representative link opened", link)
     pages.add("representative home", client.post(link, follow=True))

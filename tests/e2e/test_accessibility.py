@@ -88,6 +88,7 @@ PAGES = {
     "certifications": "/certifications/",
     "certification": "/certifications/cma-aama/",
     "associations": "/associations/",
+    "privacy": "/privacy/",
     "corrections form": "/corrections/?page=/",
     "not found": "/no-such-page/",
 }
