@@ -9,12 +9,16 @@ from django.utils.timesince import timesince
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PermissionedImportExportAdmin, SourcedValuesAdmin
+from core.models import OutgoingEmail
+
 from . import corrections, representatives
 from .models import (
     AccessRequest,
     Correction,
     Program,
     School,
+    SchoolEmailDomain,
     SchoolRepresentative,
     SchoolUpdate,
     SchoolUpdateField,
@@ -57,8 +61,19 @@ class ProgramInline(admin.TabularInline):
     show_change_link = True
 
 
+class SchoolEmailDomainInline(admin.TabularInline):
+    """Domains whose addresses may represent this school besides its own web domain."""
+
+    model = SchoolEmailDomain
+    extra = 0
+    fields = ["domain", "approved_by", "approved_at"]
+    readonly_fields = ["approved_by", "approved_at"]
+
+
 @admin.register(School)
-class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SchoolAdmin(
+    SourcedValuesAdmin, PermissionedImportExportAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     resource_classes = [SchoolResource]
     list_display = [
         "name",
@@ -79,11 +94,17 @@ class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     search_fields = ["name", "city", "=unitid"]
     readonly_fields = ["unitid", "data_source", "data_year"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ProgramInline]
+    inlines = [SchoolEmailDomainInline, ProgramInline]
     show_facets = admin.ShowFacets.ALWAYS
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(program_total=Count("programs"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is SchoolEmailDomain:
+            for domain_form in formset.forms:
+                domain_form.instance.approved_by = domain_form.instance.approved_by or request.user
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description="Programs", ordering="program_total")
     def program_count(self, obj):
@@ -91,7 +112,9 @@ class SchoolAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProgramAdmin(
+    SourcedValuesAdmin, PermissionedImportExportAdmin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     resource_classes = [ProgramResource]
     list_display = [
         "school",
@@ -180,7 +203,7 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
     noun = "correction"
     refusals = (corrections.TransitionRefused,)
     change_form_template = "admin/programs/correction/change_form.html"
-    list_display = ["field", "about", "change", "status", "assignee", "age"]
+    list_display = ["field", "about", "stored_now", "page_said", "proposed", "status", "age"]
     list_filter = ["status", "assignee", TargetKindFilter, "created_at"]
     search_fields = ["field", "proposed_value", "current_value", "page_url", "contact_email"]
     list_select_related = ["program__school", "program__career", "school", "career", "assignee"]
@@ -195,16 +218,16 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
         "proposed_value",
         "evidence",
         "contact_email",
+        "stored_now",
         "status",
         "assignee",
         "decided_by",
         "decided_at",
-        "notified_at",
-        "notification_error",
-        "duplicate_of",
+        "emails",
         "created_at",
         "updated_at",
     ]
+    autocomplete_fields = ["duplicate_of"]
     ordering = ["-created_at", "-id"]
     show_facets = admin.ShowFacets.ALWAYS
     actions = ["assign_to_me", "apply", "reject", "mark_duplicate", "resend_email"]
@@ -216,6 +239,7 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
                 "fields": [
                     "target_field",
                     "field",
+                    "stored_now",
                     "current_value",
                     "proposed_value",
                     "evidence",
@@ -237,7 +261,7 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Email to the visitor", {"fields": ["notified_at", "notification_error"]}),
+        ("Emails about it", {"fields": ["emails"]}),
         ("Dates", {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -248,12 +272,29 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
     def about(self, obj):
         return obj.target or obj.page_url
 
-    @admin.display(description="Current → proposed")
-    def change(self, obj):
-        proposed = (
-            obj.proposed_value if len(obj.proposed_value) <= 60 else f"{obj.proposed_value[:57]}…"
+    @admin.display(description="Stored now")
+    def stored_now(self, obj):
+        return corrections.stored_value(obj.target, obj.target_field)
+
+    @admin.display(description="The visitor says the page says")
+    def page_said(self, obj):
+        return shorten(obj.current_value) or "—"
+
+    @admin.display(description="Proposed")
+    def proposed(self, obj):
+        return shorten(obj.proposed_value)
+
+    @admin.display(description="Emails")
+    def emails(self, obj):
+        sent = OutgoingEmail.objects.filter(about=f"correction:{obj.pk}").order_by("created_at")
+        return (
+            "; ".join(
+                f"{email.purpose} to {email.to}: {email.get_status_display().lower()}"
+                + (f" ({email.last_error})" if email.last_error else "")
+                for email in sent
+            )
+            or "None"
         )
-        return f"{obj.current_value or '—'} → {proposed}"
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj):
@@ -293,14 +334,16 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
         self.run_steps(
             request,
             queryset,
-            lambda c: corrections.correction_mark_duplicate(correction=c, reviewer=request.user),
+            lambda c: corrections.correction_mark_duplicate(
+                correction=c, reviewer=request.user, duplicate_of=c.duplicate_of
+            ),
             "marked as duplicate",
         )
 
-    @admin.action(description="Resend the decision email", permissions=["change"])
+    @admin.action(description="Send the decision email again", permissions=["change"])
     def resend_email(self, request, queryset):
-        sent = sum(corrections.correction_notify(correction=c) for c in queryset)
-        self.message_user(request, f"{sent} email{'s' if sent != 1 else ''} sent.")
+        queued = sum(corrections.correction_notify(correction=c) for c in queryset)
+        self.message_user(request, f"{queued} email{'s' if queued != 1 else ''} queued.")
 
     def response_change(self, request, obj):
         """The change form's workflow buttons: save the editor's fields, then take the step."""
@@ -316,6 +359,10 @@ class CorrectionAdmin(WorkflowStepsMixin, admin.ModelAdmin):
                 step(request, Correction.objects.filter(pk=obj.pk))
                 return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
+
+
+def shorten(text, most=60):
+    return text if len(text) <= most else f"{text[: most - 1]}…"
 
 
 def open_corrections_summary():
@@ -413,24 +460,39 @@ class SchoolUpdateAdmin(WorkflowStepsMixin, admin.ModelAdmin):
 
 @admin.register(AccessRequest)
 class AccessRequestAdmin(admin.ModelAdmin):
-    list_display = ["email", "school", "status", "created_at"]
+    list_display = ["email", "school", "why", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["email", "school__name"]
-    readonly_fields = ["school", "email", "status", "decided_by", "decided_at", "created_at"]
-    actions = ["approve", "refuse"]
+    readonly_fields = ["school", "email", "why", "status", "decided_by", "decided_at", "created_at"]
+    actions = ["approve", "approve_with_domain", "refuse"]
 
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Approve: email a sign-in link", permissions=["change"])
-    def approve(self, request, queryset):
+    @admin.display(description="Why it needs an editor")
+    def why(self, obj):
+        return representatives.why_not_automatic(obj)
+
+    def _approve(self, request, queryset, approve_domain):
         for access_request in queryset.filter(status=AccessRequest.Status.PENDING):
             representatives.access_request_approve(
                 access_request=access_request,
                 reviewer=request.user,
                 absolute_url=request.build_absolute_uri,
+                approve_domain=approve_domain,
             )
-        self.message_user(request, "Sign-in links sent.")
+        self.message_user(request, "Sign-in links queued.")
+
+    @admin.action(description="Approve: email a sign-in link", permissions=["change"])
+    def approve(self, request, queryset):
+        self._approve(request, queryset, approve_domain=False)
+
+    @admin.action(
+        description="Approve, and let every address on its domain represent the school",
+        permissions=["change"],
+    )
+    def approve_with_domain(self, request, queryset):
+        self._approve(request, queryset, approve_domain=True)
 
     @admin.action(description="Refuse", permissions=["change"])
     def refuse(self, request, queryset):

@@ -2,23 +2,28 @@
 
     new ──assign──▶ in review ──apply──▶ applied
      │                 │ └────reject───▶ rejected (a reason is required)
-     └──(apply, reject, duplicate)──────▶ duplicate
+     └──(apply, reject, duplicate)──────▶ duplicate (of another correction, which is required)
 
-Decisions are saved first; the email to the visitor is sent after the transaction commits, and a
-mail failure is logged and kept on the correction so it can be resent.
+Decisions are saved first; the email to the visitor is queued with the decision (core/mail.py)
+and sent after the response, so a mail failure never touches the decision.
 """
 
-import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
+from careers.templatetags.figures import dollars
+from core.mail import email_queue
+from core.provenance import Source, values_record_source
+
 from .models import CORRECTABLE_FIELDS, Correction
 
-log = logging.getLogger("directory.corrections")
+MONEY_FIELDS = {
+    "tuition_and_fees", "books_and_supplies", "tuition_in_state_per_year",
+    "tuition_out_of_state_per_year",
+}  # fmt: skip
 
 
 class TransitionRefused(Exception):
@@ -51,8 +56,11 @@ def correction_assign(*, correction: Correction, assignee) -> Correction:
 
 
 def parse_value(field: models.Field, text: str):
-    """A visitor's or editor's text as a value for `field` ("$14,500" -> 14500 for numbers)."""
+    """A visitor's or editor's text as a value for `field` ("$14,500" -> 14500 for numbers; an
+    empty text is "not reported" where the field allows it)."""
     text = text.strip()
+    if text == "" and field.null:
+        return None
     if isinstance(field, models.IntegerField | models.DecimalField):
         text = text.replace("$", "").replace(",", "").strip()
         if isinstance(field, models.IntegerField):
@@ -63,13 +71,27 @@ def parse_value(field: models.Field, text: str):
             if number != number.to_integral_value():
                 raise ValidationError(f"“{text}” is not a whole number.")
             return int(number)
-    if text == "" and field.null:
-        return None
     return field.to_python(text)
 
 
+def stored_value(target, name: str) -> str:
+    """A field's value as we store and show it now, with its unit ("720 clock hours")."""
+    if target is None or not name:
+        return "—"
+    value = getattr(target, name)
+    if value is None or value == "":
+        return "Not reported"
+    if name in MONEY_FIELDS:
+        return dollars(value)
+    if name == "length":
+        unit = target.get_length_unit_display() or "(unit not reported)"
+        return f"{value.normalize():f} {unit}"
+    return str(value)
+
+
 def correction_apply(*, correction: Correction, reviewer) -> Correction:
-    """Save the proposed value on the program or school, stamp it verified, record who did it.
+    """Save the proposed value on the program or school, stamp it verified, record who did it
+    and that the value now comes from a visitor's correction.
 
     A value that does not validate raises ValidationError and nothing changes.
     """
@@ -89,17 +111,13 @@ def correction_apply(*, correction: Correction, reviewer) -> Correction:
                 raise ValidationError({correction.target_field: error.messages}) from None
             setattr(target, correction.target_field, value)
             target.last_verified = timezone.localdate()
-            if hasattr(target, "field_sources"):  # programs show where each value came from
-                target.field_sources[correction.target_field] = {
-                    "source": "correction",
-                    "date": timezone.localdate().isoformat(),
-                }
+            values_record_source(target, fields=[correction.target_field], source=Source.CORRECTION)
             target.full_clean()
             target._change_reason = f"Correction #{correction.pk} applied"
             target._history_user = reviewer
             target.save()
         _decide(correction, status=Correction.Status.APPLIED, reviewer=reviewer)
-        transaction.on_commit(lambda: correction_notify(correction=correction))
+        correction_notify(correction=correction)
     return correction
 
 
@@ -110,17 +128,21 @@ def correction_reject(*, correction: Correction, reviewer, reason: str) -> Corre
         correction = _lock_open(correction, "reject")
         correction.editor_note = reason.strip()
         _decide(correction, status=Correction.Status.REJECTED, reviewer=reviewer)
-        transaction.on_commit(lambda: correction_notify(correction=correction))
+        correction_notify(correction=correction)
     return correction
 
 
 def correction_mark_duplicate(
-    *, correction: Correction, reviewer, duplicate_of: Correction | None = None
+    *, correction: Correction, reviewer, duplicate_of: Correction | None
 ) -> Correction:
-    if duplicate_of is not None and duplicate_of.pk == correction.pk:
-        raise TransitionRefused("A correction can't duplicate itself.")
     with transaction.atomic():
         correction = _lock_open(correction, "mark as duplicate")
+        if duplicate_of is None:
+            raise TransitionRefused(
+                "Choose the correction this one repeats in “Duplicate of”, save, then mark it."
+            )
+        if duplicate_of.pk == correction.pk:
+            raise TransitionRefused("A correction can't duplicate itself.")
         correction.duplicate_of = duplicate_of
         _decide(correction, status=Correction.Status.DUPLICATE, reviewer=reviewer)
     return correction
@@ -140,22 +162,17 @@ DECISION_MESSAGES = {
 
 
 def correction_notify(*, correction: Correction) -> bool:
-    """Email the visitor the decision, if they left an address. A failure is kept, not raised."""
+    """Queue the decision email to the visitor, if they left an address."""
     if not correction.contact_email or correction.status not in DECISION_MESSAGES:
         return False
     subject, body = DECISION_MESSAGES[correction.status]
-    text = body.format(
-        what=correction.field, page=correction.page_url, reason=correction.editor_note
-    )
-    try:
-        send_mail(subject, text, None, [correction.contact_email])
-    except Exception as error:  # any mail backend failure: the decision stands, retry later
-        log.error("decision email for correction %s failed: %s", correction.pk, error)
-        Correction.objects.filter(pk=correction.pk).update(
-            notification_error=f"{type(error).__name__}: {error}"[:300]
-        )
-        return False
-    Correction.objects.filter(pk=correction.pk).update(
-        notified_at=timezone.now(), notification_error=""
+    email_queue(
+        to=correction.contact_email,
+        subject=subject,
+        body=body.format(
+            what=correction.field, page=correction.page_url, reason=correction.editor_note
+        ),
+        purpose="correction-decision",
+        about=f"correction:{correction.pk}",
     )
     return True

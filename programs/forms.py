@@ -3,7 +3,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from careers.models import Career, Certification
 
-from .models import CORRECTABLE_FIELDS, Correction, CredentialLevel, Program, School
+from .models import Correction, CredentialLevel, Program, School, correctable_fields
 
 # What a correction can be about: "program:12", "school:34", "career:medical-assistant".
 TARGETS = {"program": (Program, "pk"), "school": (School, "pk"), "career": (Career, "slug")}
@@ -22,6 +22,16 @@ def correction_target(obj) -> str:
     kind = type(obj).__name__.lower()
     _, key = TARGETS[kind]
     return f"{kind}:{getattr(obj, key)}"
+
+
+def _target_object(target: str):
+    kind, _, key = target.partition(":")
+    if kind not in TARGETS or not key:
+        return None
+    model, field = TARGETS[kind]
+    if field == "pk" and not (key.isascii() and key.isdigit() and len(key) < 19):
+        return None  # "²".isdigit() is True
+    return model.objects.filter(**{field: key}).first()
 
 
 class CorrectionForm(forms.ModelForm):
@@ -62,11 +72,15 @@ class CorrectionForm(forms.ModelForm):
             "contact_email": "We only use it to tell you what we did with your note.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, length_unit=None, **kwargs):
+        """`length_unit`: the program's, for an unbound form (a bound one looks it up)."""
         super().__init__(*args, **kwargs)
         target = self.data.get("target") if self.is_bound else self.initial.get("target")
         kind = str(target or "").partition(":")[0]
-        choices = CORRECTABLE_FIELDS.get(kind)
+        if length_unit is None:
+            program = self.find_target(str(target or "")) if kind == "program" else None
+            length_unit = program.length_unit if program else ""
+        choices = correctable_fields(kind, length_unit)
         self.fields["field"].required = False
         if choices:
             self.fields["target_field"] = forms.ChoiceField(
@@ -95,13 +109,14 @@ class CorrectionForm(forms.ModelForm):
 
     def clean_target(self):
         """The object the page shows, or None; an unknown target never loses the note."""
-        kind, _, key = self.cleaned_data["target"].partition(":")
-        if kind not in TARGETS or not key:
-            return None
-        model, field = TARGETS[kind]
-        if field == "pk" and not (key.isascii() and key.isdigit()):  # "²".isdigit() is True
-            return None
-        return model.objects.filter(**{field: key}).first()
+        return self.find_target(self.cleaned_data["target"])
+
+    def find_target(self, target: str):
+        if not hasattr(self, "_targets"):
+            self._targets = {}
+        if target not in self._targets:
+            self._targets[target] = _target_object(target)
+        return self._targets[target]
 
     @property
     def is_spam(self):

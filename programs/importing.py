@@ -5,7 +5,6 @@ line and reason, and the database is left as it was.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -22,6 +21,8 @@ from careers.datafiles import (
     to_int,
 )
 from careers.models import Career
+from core.domains import registrable_domain
+from core.provenance import Source, plain_value, values_record_source
 
 from .models import AWARD_LEVELS, Program, School, Sector
 
@@ -72,6 +73,7 @@ def _school_row(row) -> dict:
         "latitude": to_float_in(row["latitude"], "latitude", -90, 90),
         "longitude": to_float_in(row["longitude"], "longitude", -180, 180),
         "website": _url(row["website"]),
+        "web_domain": registrable_domain(_url(row["website"])),
         "net_price_calculator_url": _url(row["net_price_calculator_url"]),
         "sector": SECTORS[row["control"]],
         "sector_detail": row["sector_label"],
@@ -132,13 +134,6 @@ def _program_row(row, unitids: set[int], careers: dict[str, int]) -> dict:
     }
 
 
-def _plain(value):
-    """A value as JSON stores it, so a database value and a remembered import compare equal."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return value
-
-
 @dataclass
 class RefreshPlan:
     """What re-running the import would do to one model, before anything is written."""
@@ -179,8 +174,8 @@ def plan_refresh(label, existing, rows, key, *, overwrite_edited=False) -> Refre
         for name, value in row.items():
             if name in IDENTITY_FIELDS:
                 continue
-            current = _plain(getattr(obj, name))
-            if current == _plain(value):
+            current = plain_value(getattr(obj, name))
+            if current == plain_value(value):
                 continue
             remembered = obj.imported_values.get(name, current)
             if current != remembered and not overwrite_edited:
@@ -198,7 +193,7 @@ IDENTITY_FIELDS = {"unitid", "school_id"}
 
 
 def _remembered(row) -> dict:
-    return {name: _plain(value) for name, value in row.items() if name not in IDENTITY_FIELDS}
+    return {name: plain_value(value) for name, value in row.items() if name not in IDENTITY_FIELDS}
 
 
 def _apply_plan(model, plan: RefreshPlan, rows_by_key, key, progress, batch=500):
@@ -208,10 +203,11 @@ def _apply_plan(model, plan: RefreshPlan, rows_by_key, key, progress, batch=500)
         bulk_create_with_history(created[start : start + batch], model, batch_size=batch)
         if progress:
             progress(plan.label, min(start + batch, len(created)), len(created))
-    updated, fields_written = [], {"imported_values"}
+    updated, fields_written = [], {"imported_values", "field_sources"}
     for obj, changes in plan.changed:
         for name, value in changes.items():
             setattr(obj, name, value)
+        values_record_source(obj, fields=changes, source=Source.IMPORT)
         fields_written.update(changes)
         updated.append(obj)
     for obj in updated:

@@ -88,12 +88,36 @@ class School(models.Model):
     data_source = models.CharField(max_length=60, default=IPEDS_SOURCE)
     data_year = models.CharField(max_length=9, default="2023-24")
     last_verified = models.DateField(null=True, blank=True)
+    web_domain = models.CharField(
+        "web domain",
+        max_length=253,
+        blank=True,
+        db_index=True,
+        help_text="The registrable domain of the school's website as federal data lists it. "
+        "Work addresses there may represent the school unless other schools share the domain. "
+        "A visitor's correction to the website never changes it.",
+    )
+    field_sources = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Where a field's value came from when not the data source (core/provenance.py).",
+    )
     imported_values = models.JSONField(
         default=dict,
         blank=True,
         editable=False,
         help_text="Field values as the last import wrote them; a field that differs was edited.",
     )
+
+    # The values the public pages show, each labelled with where it comes from.
+    sourced_fields = [
+        "name", "address", "city", "state", "zip_code", "latitude", "longitude", "website",
+        "net_price_calculator_url", "sector", "sector_detail", "locale", "distance_education",
+        "all_programs_distance", "open_admission", "evening_weekend", "federal_aid_eligible",
+        "tuition_in_state_per_year", "tuition_out_of_state_per_year",
+    ]  # fmt: skip
+    sourced_m2m = []
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords()
@@ -182,8 +206,8 @@ class Program(models.Model):
     field_sources = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Where a field's current value came from when not IPEDS: "
-        '{"field": {"source": "school" or "correction", "date": "YYYY-MM-DD"}}.',
+        editable=False,
+        help_text="Where a field's value came from when not the data source (core/provenance.py).",
     )
     imported_values = models.JSONField(
         default=dict,
@@ -191,6 +215,15 @@ class Program(models.Model):
         editable=False,
         help_text="Field values as the last import wrote them; a field that differs was edited.",
     )
+
+    sourced_fields = [
+        "career_id", "cip_code", "cip_title", "credential_level", "length", "length_unit",
+        "months_to_complete", "tuition_and_fees", "books_and_supplies", "cost_gap",
+        "graduates_per_year", "cost_includes", "offers_day", "offers_evening", "offers_weekend",
+        "delivery_format", "externship_hours", "admission_requirements", "program_url",
+        "is_offered",
+    ]  # fmt: skip
+    sourced_m2m = ["certifications"]
 
     objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["total_cost"])
@@ -249,7 +282,7 @@ CORRECTABLE_FIELDS = {
         "tuition_and_fees": "Tuition and fees (whole program)",
         "books_and_supplies": "Books and supplies (whole program)",
         "months_to_complete": "Months to complete",
-        "length": "Program length (hours)",
+        "length": "Program length",
         "graduates_per_year": "Graduates per year",
     },
     "school": {
@@ -261,6 +294,14 @@ CORRECTABLE_FIELDS = {
         "net_price_calculator_url": "Net price calculator link",
     },
 }
+
+
+def correctable_fields(kind: str, length_unit: str = "") -> dict[str, str]:
+    """The fields a correction about a `kind` can name, length labelled in the program's unit."""
+    fields = dict(CORRECTABLE_FIELDS.get(kind, {}))
+    if "length" in fields and length_unit:
+        fields["length"] = f"Program length ({Program.LengthUnit(length_unit).label})"
+    return fields
 
 
 class CorrectionQuerySet(models.QuerySet):
@@ -332,8 +373,6 @@ class Correction(models.Model):
         related_name="decided_corrections",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-    notification_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -374,6 +413,30 @@ class SchoolRepresentative(models.Model):
 
     def __str__(self):
         return f"{self.email} for {self.school.name}"
+
+
+class SchoolEmailDomain(models.Model):
+    """An email domain an editor approved for representing one school (for example a campus
+    that shares its group's web domain, or a school whose staff use another domain)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="email_domains")
+    domain = models.CharField(max_length=253)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "approved email domain"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "domain"], name="unique_school_email_domain")
+        ]
+
+    def __str__(self):
+        return f"{self.domain} for {self.school.name}"
+
+    def clean(self):
+        self.domain = self.domain.strip().lower().removeprefix("@").rstrip(".")
 
 
 class RepresentativeLink(models.Model):

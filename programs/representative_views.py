@@ -4,33 +4,23 @@ Every page is scoped to the school in the URL and refused unless the signed-in r
 speaks for that school.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView, View
-from django_ratelimit.decorators import ratelimit
 
 from careers.pages import PageMixin, crumb, trail
+from core.ratelimits import rate_limit, with_retry_after
 
 from . import representatives
 from .forms import NewProgramForm, ProgramUpdateForm, RepresentativeRequestForm
 from .models import Program, School, SchoolUpdate
-from .school_updates import school_update_propose
+from .school_updates import UpdateRefused, school_update_propose
 
 
 def per_school(group, request):
     return f"school:{request.resolver_match.kwargs.get('unitid')}"
-
-
-# Rates are read per request, so settings (and tests) can change them.
-def client_rate(group, request):
-    return settings.REPRESENTATIVE_RATE_LIMIT
-
-
-def school_rate(group, request):
-    return settings.REPRESENTATIVE_SCHOOL_RATE_LIMIT
 
 
 class ForSchoolsView(PageMixin, TemplateView):
@@ -46,13 +36,10 @@ class ForSchoolsView(PageMixin, TemplateView):
 
 
 @method_decorator(
-    ratelimit(key="ip", rate=client_rate, method="POST", block=False, group="represent-ip"),
-    name="post",
+    rate_limit(group="represent-ip", key="ip", rate="REPRESENTATIVE_RATE_LIMIT"), name="post"
 )
 @method_decorator(
-    ratelimit(
-        key=per_school, rate=school_rate, method="POST", block=False, group="represent-school"
-    ),
+    rate_limit(group="represent-school", key=per_school, rate="REPRESENTATIVE_SCHOOL_RATE_LIMIT"),
     name="post",
 )
 class RepresentativeRequestView(PageMixin, FormView):
@@ -78,7 +65,8 @@ class RepresentativeRequestView(PageMixin, FormView):
     def post(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
             context = self.get_context_data(form=self.get_form(), rate_limited=True)
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            return with_retry_after(response, request.retry_after)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -174,19 +162,19 @@ class ProgramUpdateView(RepresentativeMixin, PageMixin, FormView):
         program = self.get_program()
         data = {name: form.cleaned_data[name] for name in ProgramUpdateForm.Meta.fields}
         discontinue = form.cleaned_data["no_longer_offered"]
-        update = school_update_propose(
-            representative=self.representative,
-            program=program,
-            data=data,
-            kind=SchoolUpdate.Kind.DISCONTINUE if discontinue else None,
-        )
-        if update is None:
-            messages.info(self.request, "Nothing changed, so nothing was sent.")
-        else:
-            messages.success(
-                self.request,
-                "Thank you. Our editors will review your update, usually within a week.",
+        try:
+            school_update_propose(
+                representative=self.representative,
+                program=program,
+                data=data,
+                kind=SchoolUpdate.Kind.DISCONTINUE if discontinue else None,
             )
+        except UpdateRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Thank you. Our editors will review your update, usually within a week."
+        )
         return redirect("programs:representative_home", unitid=self.school.unitid)
 
     def get_context_data(self, **kwargs):
@@ -203,8 +191,16 @@ class NewProgramView(RepresentativeMixin, PageMixin, FormView):
         data = {name: form.cleaned_data[name] for name in ProgramUpdateForm.Meta.fields}
         data["career"] = form.cleaned_data["career"].slug
         data["credential_level"] = form.cleaned_data["credential_level"]
-        school_update_propose(representative=self.representative, program=None, data=data)
-        messages.success(self.request, "Thank you. Our editors will review the new program.")
+        try:
+            school_update_propose(representative=self.representative, program=None, data=data)
+        except UpdateRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Thank you. Our editors will review the new program and list it once they have "
+            "checked it.",
+        )
         return redirect("programs:representative_home", unitid=self.school.unitid)
 
 

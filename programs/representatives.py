@@ -1,8 +1,12 @@
 """School representatives: verification by emailed link (no passwords), and their sessions.
 
-A work address on the school's own web domain (or a subdomain) gets a signed, single-use sign-in
-link that expires after 48 hours; any other address becomes an access request for editors. The
-visitor sees the same answer either way, so nobody can learn which addresses are known.
+An address whose domain is exactly the registrable domain of the school's website as federal
+data lists it (`School.web_domain`, which no visitor's correction changes), or a domain an
+editor approved for the school, gets a signed, single-use sign-in link that expires after 48
+hours. Any other address becomes an access request for editors: a subdomain
+(x@students.school.edu), another domain, or a web domain several schools share (each campus
+then needs an editor). The visitor sees the same answer either way, and emails go out after the
+response (core/mail.py), so nobody can learn which addresses qualify.
 """
 
 import hashlib
@@ -10,15 +14,22 @@ import logging
 import secrets
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import AccessRequest, RepresentativeLink, School, SchoolRepresentative
+from core.domains import email_domain
+from core.mail import email_queue
+
+from .models import (
+    AccessRequest,
+    RepresentativeLink,
+    School,
+    SchoolEmailDomain,
+    SchoolRepresentative,
+)
 
 log = logging.getLogger("directory.representatives")
 
@@ -39,11 +50,31 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def email_matches_school(email: str, school: School) -> bool:
-    """The address is on the school's web domain or a subdomain of it (www. ignored)."""
-    domain = email.rpartition("@")[2].lower().rstrip(".")
-    host = (urlsplit(school.website).hostname or "").lower().removeprefix("www.")
-    return bool(host) and "." in host and (domain == host or domain.endswith(f".{host}"))
+def email_may_represent(email: str, school: School) -> bool:
+    """The address's domain was approved for this school by an editor, or is the school's own
+    web domain and no other school shares it."""
+    domain = email_domain(email)
+    if not domain:
+        return False
+    if school.email_domains.filter(domain=domain).exists():
+        return True
+    return (
+        domain == school.web_domain
+        and not School.objects.filter(web_domain=domain).exclude(pk=school.pk).exists()
+    )
+
+
+def why_not_automatic(access_request: AccessRequest) -> str:
+    """For editors: why this address did not get a sign-in link by itself."""
+    school, domain = access_request.school, email_domain(access_request.email)
+    if not school.web_domain:
+        return "We have no web domain for this school."
+    if domain == school.web_domain:
+        others = School.objects.filter(web_domain=domain).exclude(pk=school.pk).count()
+        return f"{domain} is shared with {others} other school{'s' if others != 1 else ''}."
+    if domain.endswith(f".{school.web_domain}"):
+        return f"A subdomain of the school's domain ({school.web_domain})."
+    return f"Not the school's domain ({school.web_domain})."
 
 
 def representative_link_send(*, school: School, email: str, absolute_url) -> None:
@@ -52,20 +83,22 @@ def representative_link_send(*, school: School, email: str, absolute_url) -> Non
     RepresentativeLink.objects.create(school=school, email=email, token_hash=_hash(token))
     signed = signing.dumps({"token": token, "school": school.unitid}, salt=SALT)
     link = absolute_url(reverse("programs:representative_verify", args=[signed]))
-    send_mail(
-        f"Your link to update {school.name} in the directory",
-        f"Someone asked to update {school.name}'s listings with this address.\n\n"
+    email_queue(
+        to=email,
+        subject=f"Your link to update {school.name} in the directory",
+        body=f"Someone asked to update {school.name}'s listings with this address.\n\n"
         f"If it was you, open this link within 48 hours (it works once):\n{link}\n\n"
         "If it wasn't you, ignore this email: nothing changes without the link.",
-        None,
-        [email],
+        purpose="representative-link",
+        about=f"school:{school.pk}",
+        secret=True,
     )
 
 
 def representative_request(*, school: School, email: str, absolute_url) -> None:
     """Start verification; what the visitor is told does not depend on the outcome."""
     email = email.strip().lower()
-    if email_matches_school(email, school):
+    if email_may_represent(email, school):
         representative_link_send(school=school, email=email, absolute_url=absolute_url)
     else:
         AccessRequest.objects.get_or_create(
@@ -111,12 +144,22 @@ def representative_verify(*, signed: str) -> SchoolRepresentative:
     return representative
 
 
-def access_request_approve(*, access_request: AccessRequest, reviewer, absolute_url) -> None:
+def access_request_approve(
+    *, access_request: AccessRequest, reviewer, absolute_url, approve_domain=False
+) -> None:
+    """Send the address a sign-in link; with `approve_domain`, every address on its domain may
+    represent this school from now on."""
     with transaction.atomic():
         access_request.status = AccessRequest.Status.APPROVED
         access_request.decided_by = reviewer
         access_request.decided_at = timezone.now()
         access_request.save()
+        if approve_domain:
+            SchoolEmailDomain.objects.get_or_create(
+                school=access_request.school,
+                domain=email_domain(access_request.email),
+                defaults={"approved_by": reviewer},
+            )
         representative_link_send(
             school=access_request.school, email=access_request.email, absolute_url=absolute_url
         )
@@ -162,19 +205,15 @@ def representatives_tell_about_correction(*, correction, absolute_url) -> int:
     start = absolute_url(
         reverse("programs:representative_request", args=[school.unitid, school.slug])
     )
-    try:
-        send_mail(
-            f"A visitor suggested an update to {school.name}",
-            f"A visitor thinks this needs updating on {absolute_url(correction.page_url)}:\n\n"
-            f"{correction.field}\nIt says: {correction.current_value or '(not given)'}\n"
+    for email in emails:
+        email_queue(
+            to=email,
+            subject=f"A visitor suggested an update to {school.name}",
+            body=f"A visitor thinks this needs updating on {absolute_url(correction.page_url)}:"
+            f"\n\n{correction.field}\nIt says: {correction.current_value or '(not given)'}\n"
             f"It should say: {correction.proposed_value}\n\n"
             f"If they are right, you can propose the fix for our editors to review: {start}",
-            None,
-            emails,
+            purpose="correction-to-school",
+            about=f"correction:{correction.pk}",
         )
-    except Exception as error:  # the visitor's correction is stored whatever the mail does
-        log.error(
-            "telling school %s about correction %s failed: %s", school.pk, correction.pk, error
-        )
-        return 0
     return len(emails)

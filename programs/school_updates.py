@@ -1,24 +1,23 @@
 """Proposals from school representatives, and the editors' decision on them.
 
 A proposal stores, per field, the value the representative saw and the one they propose.
-Applying is one transaction through model validation; each applied field is marked as reported
-by the school, with the date, for the public page.
+Applying is one transaction through model validation; each applied field is recorded as
+reported by the school (core/provenance.py). A proposed new program becomes a draft that an
+editor publishes.
 """
 
-import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.utils import timezone
 
-from careers.models import Career, Certification
+from careers.models import Career, Certification, PublishStatus
+from core.mail import email_queue
+from core.provenance import Source, values_record_source
 
 from .corrections import parse_value
 from .models import Program, SchoolUpdate, SchoolUpdateField
-
-log = logging.getLogger("directory.school_updates")
 
 # What a representative can report about a program.
 UPDATABLE_FIELDS = [
@@ -26,6 +25,9 @@ UPDATABLE_FIELDS = [
     "length_unit", "offers_day", "offers_evening", "offers_weekend", "delivery_format",
     "externship_hours", "certifications", "admission_requirements", "program_url",
 ]  # fmt: skip
+# What names a proposed new program; set when it is created, not through the value setter.
+NEW_PROGRAM_FIELDS = ["career", "credential_level"]
+REPORTED_BY_SCHOOL = "Reported by the school"
 
 
 class UpdateRefused(Exception):
@@ -48,11 +50,13 @@ def _text(value) -> str:
         return ",".join(sorted(item.slug for item in value))
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, models.Model):
+        return value.slug
     return str(value)
 
 
 def school_update_propose(*, representative, program: Program | None, data: dict, kind=None):
-    """Store what changed; returns None when nothing differs from what we show now."""
+    """Store what differs from what we show now; a proposal with nothing in it is refused."""
     kind = kind or (SchoolUpdate.Kind.NEW_PROGRAM if program is None else SchoolUpdate.Kind.CHANGE)
     if program is not None and program.school_id != representative.school_id:
         raise UpdateRefused("That program belongs to another school.")
@@ -61,8 +65,12 @@ def school_update_propose(*, representative, program: Program | None, data: dict
         old, new = as_text(program, name), _text(value)
         if old != new:
             changes.append(SchoolUpdateField(field=name, old_value=old, new_value=new))
-    if not changes and kind == SchoolUpdate.Kind.CHANGE:
-        return None
+    if kind == SchoolUpdate.Kind.NEW_PROGRAM and not all(data.get(n) for n in NEW_PROGRAM_FIELDS):
+        raise UpdateRefused("Say which career and credential the new program leads to.")
+    if not changes and kind != SchoolUpdate.Kind.DISCONTINUE:
+        raise UpdateRefused(
+            "Nothing here differs from what we show now, so there is nothing to send."
+        )
     with transaction.atomic():
         update = SchoolUpdate.objects.create(
             school=representative.school,
@@ -84,6 +92,23 @@ def _set(program: Program, name: str, text: str):
     setattr(program, name, parse_value(program._meta.get_field(name), text))
 
 
+def _new_program(update: SchoolUpdate, values: dict) -> Program:
+    """The draft program a school proposed: an editor checks and publishes it."""
+    career = Career.objects.filter(slug=values.get("career", "")).first()
+    if career is None or not values.get("credential_level"):
+        raise UpdateRefused("A new program needs its career and credential to be applied.")
+    return Program(
+        school=update.school,
+        career=career,
+        cip_code=career.cip_codes[0],
+        cip_title=f"{career.title} (reported by the school)",
+        credential_level=values["credential_level"],
+        status=PublishStatus.DRAFT,
+        data_source=REPORTED_BY_SCHOOL,
+        data_year=str(timezone.localdate().year),
+    )
+
+
 def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> SchoolUpdate:
     """Apply all proposed fields, or only those named in `fields`; the rest are not applied."""
     with transaction.atomic():
@@ -91,21 +116,27 @@ def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> Schoo
         if update.status != SchoolUpdate.Status.PENDING:
             raise UpdateRefused(f"This update is already {update.get_status_display().lower()}.")
         chosen = [f for f in update.fields.all() if fields is None or f.field in fields]
+        if not chosen and update.kind != SchoolUpdate.Kind.DISCONTINUE:
+            raise UpdateRefused("Choose at least one field to apply, or reject the update.")
         program = update.program
         if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
-            program = _new_program(update)
-        today = timezone.localdate().isoformat()
-        later = []  # many-to-many values need a saved program
-        for change in chosen:
-            if change.field == "certifications":
-                later.append(change)
-                continue
-            _set(program, change.field, change.new_value)
-            program.field_sources[change.field] = {"source": "school", "date": today}
+            program = _new_program(update, {c.field: c.new_value for c in chosen})
+        values = [c for c in chosen if c.field not in NEW_PROGRAM_FIELDS]
+        later = [c for c in values if c.field == "certifications"]  # need a saved program
+        for change in values:
+            if change not in later:
+                _set(program, change.field, change.new_value)
         if update.kind == SchoolUpdate.Kind.DISCONTINUE:
             program.is_offered = False
-            program.field_sources["is_offered"] = {"source": "school", "date": today}
         program.last_verified = timezone.localdate()
+        values_record_source(
+            program,
+            fields=[
+                *(c.field for c in chosen),
+                *(["is_offered"] if update.kind == SchoolUpdate.Kind.DISCONTINUE else []),
+            ],
+            source=Source.SCHOOL,
+        )
         try:
             program.full_clean()
         except ValidationError as error:
@@ -115,8 +146,6 @@ def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> Schoo
         program.save()
         for change in later:
             _set(program, change.field, change.new_value)
-            program.field_sources[change.field] = {"source": "school", "date": today}
-            program.save(update_fields=["field_sources"])
         applied = {change.pk for change in chosen}
         for change in update.fields.all():
             change.decision = (
@@ -132,25 +161,8 @@ def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> Schoo
         )
         update.decided_by, update.decided_at = reviewer, timezone.now()
         update.save()
-        transaction.on_commit(lambda: school_update_notify(update=update))
+        school_update_notify(update=update)
     return update
-
-
-def _new_program(update: SchoolUpdate) -> Program:
-    values = {f.field: f.new_value for f in update.fields.all()}
-    career = Career.objects.get(slug=values.pop("career", ""))
-    program = Program(
-        school=update.school,
-        career=career,
-        cip_code=career.cip_codes[0],
-        cip_title=f"{career.title} (reported by the school)",
-        credential_level=values.pop("credential_level", ""),
-        data_source="Reported by the school",
-        data_year=str(timezone.localdate().year),
-    )
-    program.full_clean(exclude=["total_cost"])
-    program.save()
-    return program
 
 
 def school_update_reject(*, update: SchoolUpdate, reviewer, reason: str) -> SchoolUpdate:
@@ -165,26 +177,25 @@ def school_update_reject(*, update: SchoolUpdate, reviewer, reason: str) -> Scho
         update.decided_by, update.decided_at = reviewer, timezone.now()
         update.save()
         update.fields.update(decision=SchoolUpdateField.Decision.SKIPPED)
-        transaction.on_commit(lambda: school_update_notify(update=update))
+        school_update_notify(update=update)
     return update
 
 
-def school_update_notify(*, update: SchoolUpdate) -> bool:
+def school_update_notify(*, update: SchoolUpdate) -> None:
     applied = [f.field for f in update.fields.all() if f.decision == "applied"]
     if update.status == SchoolUpdate.Status.REJECTED:
         body = f"Our editors did not apply your update, because: {update.reason}"
     else:
         body = "Our editors applied your update: " + (", ".join(applied) or "the program status")
+        if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
+            body += ". The new program is listed once an editor has checked and published it"
         if update.status == SchoolUpdate.Status.PARTLY_APPLIED:
-            body += ". Some fields were not applied; you may send them again with a source."
-    try:
-        send_mail(
-            f"Your update to {update.school.name}: {update.get_status_display().lower()}",
-            body,
-            None,
-            [update.representative.email],
-        )
-    except Exception as error:  # the decision stands whatever the mail server does
-        log.error("update %s email failed: %s", update.pk, error)
-        return False
-    return True
+            body += ". Some fields were not applied; you may send them again with a source"
+        body += "."
+    email_queue(
+        to=update.representative.email,
+        subject=f"Your update to {update.school.name}: {update.get_status_display().lower()}",
+        body=body,
+        purpose="school-update-decision",
+        about=f"schoolupdate:{update.pk}",
+    )

@@ -13,6 +13,7 @@ from careers.models import (
     WageEstimate,
     ZipCode,
 )
+from core.domains import registrable_domain
 from programs.models import Correction, CredentialLevel, Program, School, Sector
 
 
@@ -37,10 +38,10 @@ class GuideSectionFactory(DjangoModelFactory):
     key = GuideSection.Key.WHAT_THEY_DO
     heading = factory.LazyAttribute(lambda o: GuideSection.Key(o.key).label)
     body = factory.LazyAttribute(lambda o: f"Body of the {o.key} section.")
-
     published_heading = factory.SelfAttribute("heading")
     published_body = factory.SelfAttribute("body")
     published_at = factory.LazyFunction(timezone.now)
+
 
 class OrganizationFactory(DjangoModelFactory):
     class Meta:
@@ -126,6 +127,7 @@ class SchoolFactory(DjangoModelFactory):
     latitude = 41.8858
     longitude = -87.6181
     website = "https://www.example.edu/"
+    web_domain = factory.LazyAttribute(lambda o: registrable_domain(o.website))
     sector = Sector.PRIVATE_FOR_PROFIT
     federal_aid_eligible = True
     open_admission = True

@@ -1,13 +1,19 @@
 """The editors' workflow: corrections queue, field-level apply, emails, history, drafts, roles."""
 
+import re
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from careers.models import PublishStatus
+from core.mail import email_send_due
+from core.models import OutgoingEmail
 from programs import corrections
 from programs.corrections import TransitionRefused
 from programs.models import Correction, Program
@@ -125,7 +131,9 @@ def test_duplicate(tuition_note, reviewer):
         lambda c, u: corrections.correction_assign(correction=c, assignee=u),
         lambda c, u: corrections.correction_apply(correction=c, reviewer=u),
         lambda c, u: corrections.correction_reject(correction=c, reviewer=u, reason="no"),
-        lambda c, u: corrections.correction_mark_duplicate(correction=c, reviewer=u),
+        lambda c, u: corrections.correction_mark_duplicate(
+            correction=c, reviewer=u, duplicate_of=CorrectionFactory()
+        ),
     ],
     ids=["assign", "apply", "reject", "duplicate"],
 )
@@ -139,47 +147,49 @@ def test_a_decided_correction_cannot_move_again(tuition_note, reviewer, closed, 
 # Telling the visitor
 
 
-def test_the_visitor_is_emailed_when_their_correction_is_applied(
-    tuition_note, reviewer, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+def test_the_visitor_is_emailed_when_their_correction_is_applied(tuition_note, reviewer):
+    corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+    assert email_send_due() == (1, 0)
     [email] = mail.outbox
     assert email.to == ["student@example.org"]
     assert "updated the page" in email.body
-    assert Correction.objects.get(pk=tuition_note.pk).notified_at is not None
+    queued = OutgoingEmail.objects.get(about=f"correction:{tuition_note.pk}")
+    assert queued.status == OutgoingEmail.Status.SENT and queued.sent_at is not None
 
 
-def test_the_visitor_hears_the_reason_for_a_rejection(
-    tuition_note, reviewer, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        corrections.correction_reject(correction=tuition_note, reviewer=reviewer, reason="Stale.")
+def test_the_visitor_hears_the_reason_for_a_rejection(tuition_note, reviewer):
+    corrections.correction_reject(correction=tuition_note, reviewer=reviewer, reason="Stale.")
+    email_send_due()
     assert "because: Stale." in mail.outbox[0].body
 
 
-def test_a_failing_mail_server_never_loses_the_decision_and_can_resend(
-    tuition_note, reviewer, django_capture_on_commit_callbacks, settings
+def test_a_failing_mail_server_never_loses_the_decision_and_the_email_is_retried(
+    tuition_note, reviewer, settings
 ):
     settings.MAILERS = {"default": {"BACKEND": "tests.failing_mail.FailingBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+    corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+    assert email_send_due() == (0, 1)
     tuition_note.refresh_from_db()
     assert tuition_note.status == Correction.Status.APPLIED
-    assert tuition_note.notified_at is None
-    assert "mail server unreachable" in tuition_note.notification_error
+    queued = OutgoingEmail.objects.get(about=f"correction:{tuition_note.pk}")
+    assert queued.status == OutgoingEmail.Status.QUEUED and queued.attempts == 1
+    assert "mail server unreachable" in queued.last_error
+    assert queued.next_attempt_at > timezone.now()  # waits before the next try
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    assert corrections.correction_notify(correction=tuition_note) is True
-    tuition_note.refresh_from_db()
-    assert tuition_note.notified_at is not None and tuition_note.notification_error == ""
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now())  # the wait is over
+    call_command("send_queued_email", stdout=StringIO())
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT and queued.last_error == ""
+    assert mail.outbox[0].to == ["student@example.org"]
 
 
-def test_no_email_without_an_address(tuition_note, reviewer, django_capture_on_commit_callbacks):
+def test_no_email_without_an_address(tuition_note, reviewer):
     tuition_note.contact_email = ""
     tuition_note.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+    corrections.correction_apply(correction=tuition_note, reviewer=reviewer)
+    assert not OutgoingEmail.objects.exists()
+    email_send_due()
     assert mail.outbox == []
 
 
@@ -190,7 +200,8 @@ def test_admin_lists_the_queue_and_applies_through_an_action(client, editor, tui
     client.force_login(editor)
     changelist = reverse("admin:programs_correction_changelist")
     page = client.get(changelist).content.decode()
-    assert "$15,000 → $14,500" in page
+    # What we store now beside what the visitor says the page says and proposes.
+    assert re.search(r"\$15,000</td>.*?\$15,000</td>.*?\$14,500</td>", page, re.S)
     response = client.post(
         changelist,
         {"action": "apply", "_selected_action": [tuition_note.pk]},
@@ -449,3 +460,65 @@ def test_stale_report_command_counts_stale_listings():
     out = StringIO()
     call_command("report_stale", stdout=out)
     assert "1 of 2 published programs" in out.getvalue()
+
+
+# Duplicates, units and what is stored now (issue 12, item 4)
+
+
+def test_an_editor_marks_a_duplicate_of_a_chosen_correction(client, editor, tuition_note):
+    original = CorrectionFactory(field="The first note")
+    client.force_login(editor)
+    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    response = client.post(
+        url,
+        {"value_to_apply": "", "editor_note": "", "duplicate_of": original.pk, "_duplicate": "1"},
+        follow=True,
+    )
+    assert "1 correction marked as duplicate." in response.content.decode()
+    tuition_note.refresh_from_db()
+    assert tuition_note.status == Correction.Status.DUPLICATE
+    assert tuition_note.duplicate_of == original
+
+
+def test_marking_a_duplicate_without_saying_of_what_is_refused(client, editor, tuition_note):
+    client.force_login(editor)
+    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    response = client.post(
+        url, {"value_to_apply": "", "editor_note": "", "_duplicate": "1"}, follow=True
+    )
+    assert "Choose the correction this one repeats" in response.content.decode()
+    assert Correction.objects.get(pk=tuition_note.pk).status == Correction.Status.NEW
+
+
+@pytest.mark.parametrize(
+    ("unit", "label"),
+    [
+        (Program.LengthUnit.CREDIT_HOURS, "Program length (credit hours)"),
+        (Program.LengthUnit.CLOCK_HOURS, "Program length (clock hours)"),
+        ("", "Program length"),
+    ],
+)
+def test_the_correction_form_names_the_programs_own_length_unit(client, unit, label):
+    program = ProgramFactory(length_unit=unit, length="30" if unit else None)
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert f'<option value="length">{label}</option>' in page
+    # The full form, bound to a note about this program, says the same.
+    response = client.post(
+        "/corrections/",
+        {"page_url": "/", "target": f"program:{program.pk}", "proposed_value": ""},
+    )
+    assert f'<option value="length">{label}</option>' in response.content.decode()
+
+
+def test_the_queue_shows_the_stored_value_with_its_unit_beside_the_proposal(client, editor):
+    program = ProgramFactory(length="720", length_unit=Program.LengthUnit.CLOCK_HOURS)
+    CorrectionFactory(
+        program=program,
+        target_field="length",
+        field="Program length (clock hours)",
+        current_value="900",  # what the visitor typed as "the page says": not what we store
+        proposed_value="640",
+    )
+    client.force_login(editor)
+    page = client.get(reverse("admin:programs_correction_changelist")).content.decode()
+    assert re.search(r"720 clock hours</td>.*?900</td>.*?640</td>", page, re.S)

@@ -9,12 +9,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from careers.models import Certification
+from core.mail import email_send_due
 from programs import representatives
 from programs.models import (
     AccessRequest,
     Correction,
     Program,
     RepresentativeLink,
+    SchoolEmailDomain,
     SchoolRepresentative,
     SchoolUpdate,
 )
@@ -53,24 +55,30 @@ def sign_in(client, school, email="registrar@lakeview.edu"):
 # Verification
 
 
-@pytest.mark.parametrize("email", ["registrar@lakeview.edu", "it@mail.lakeview.edu"])
+@pytest.mark.parametrize("email", ["registrar@lakeview.edu", "Registrar@LAKEVIEW.edu"])
 def test_a_school_domain_address_gets_a_single_use_link(client, school, email):
     response = request_access(client, school, email)
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()
     [message] = mail.outbox
-    assert message.to == [email]
+    assert message.to == [email.lower()]
     assert "works once" in message.body
     link = emailed_link(message)
     assert "Continue" in client.get(link).content.decode()  # opening it uses nothing
     response = client.post(link)
     assert response.status_code == 302
     assert response["Location"] == f"/school-updates/{school.unitid}/"
-    assert SchoolRepresentative.objects.get(school=school).email == email
+    assert SchoolRepresentative.objects.get(school=school).email == email.lower()
 
 
 @pytest.mark.parametrize(
-    "email", ["someone@gmail.com", "x@notlakeview.edu", "x@lakeview.edu.evil.com"]
+    "email",
+    [
+        "someone@gmail.com",
+        "x@notlakeview.edu",
+        "x@lakeview.edu.evil.com",
+        "x@students.lakeview.edu",  # a subdomain: students' addresses can't speak for the school
+    ],
 )
 def test_another_domain_becomes_an_access_request_for_editors(client, school, email):
     response = request_access(client, school, email)
@@ -136,6 +144,7 @@ def test_requests_are_rate_limited_per_client(client, school):
     response = request_access(client, school, "x9@elsewhere.org")
     assert response.status_code == 429
     assert "Please wait before asking again" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 @override_settings(REPRESENTATIVE_SCHOOL_RATE_LIMIT="2/h")
@@ -275,11 +284,9 @@ def proposal(program, school):
     )
 
 
-def test_applying_everything_marks_fields_school_reported_and_emails(
-    proposal, editor, program, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        school_update_apply(update=proposal, reviewer=editor)
+def test_applying_everything_marks_fields_school_reported_and_emails(proposal, editor, program):
+    school_update_apply(update=proposal, reviewer=editor)
+    email_send_due()  # what cron's send_queued_email does
     program.refresh_from_db()
     assert program.tuition_and_fees == 14500
     assert program.offers_evening is True
@@ -303,13 +310,11 @@ def test_applying_some_fields_leaves_the_rest(proposal, editor, program):
     assert decisions["tuition_and_fees"] == "skipped" and decisions["offers_evening"] == "applied"
 
 
-def test_rejecting_needs_a_reason_and_tells_the_school(
-    proposal, editor, program, django_capture_on_commit_callbacks
-):
+def test_rejecting_needs_a_reason_and_tells_the_school(proposal, editor, program):
     with pytest.raises(UpdateRefused):
         school_update_reject(update=proposal, reviewer=editor, reason="")
-    with django_capture_on_commit_callbacks(execute=True):
-        school_update_reject(update=proposal, reviewer=editor, reason="Please link the fee page.")
+    school_update_reject(update=proposal, reviewer=editor, reason="Please link the fee page.")
+    email_send_due()
     assert "because: Please link the fee page." in mail.outbox[-1].body
     program.refresh_from_db()
     assert program.tuition_and_fees == 15000
@@ -354,7 +359,7 @@ def test_public_page_says_where_each_value_came_from(client, proposal, editor, p
     )
     correction_apply(correction=note, reviewer=editor)
     page = client.get(program.get_absolute_url()).content.decode()
-    assert f"Corrected on {today}" in page
+    assert f"Corrected by our editors on {today}, after a visitor&#x27;s note" in page
 
 
 def test_representatives_hear_about_a_visitors_correction(
@@ -396,3 +401,127 @@ def test_editors_approve_access_requests_with_a_link(client, editor, school):
     )
     assert mail.outbox[-1].to == ["dean@partner.org"]
     assert RepresentativeLink.objects.filter(email="dean@partner.org").exists()
+
+
+# Who may represent a school (issue 12, item 5)
+
+
+def test_a_web_domain_shared_by_several_schools_goes_to_an_editor(client):
+    campus = SchoolFactory(name="Ivy North", website="https://www.ivy.edu/north/")
+    SchoolFactory(name="Ivy South", website="https://ivy.edu/south/")
+    request_access(client, campus, "dean@ivy.edu")
+    assert mail.outbox == []
+    access = AccessRequest.objects.get()
+    assert representatives.why_not_automatic(access) == "ivy.edu is shared with 1 other school."
+
+
+def test_an_editor_approved_domain_qualifies_for_that_school_only(client, editor, school):
+    other = SchoolFactory(website="https://other.edu/")
+    SchoolEmailDomain.objects.create(school=school, domain="lakeview-health.org")
+    request_access(client, school, "dean@lakeview-health.org")
+    [message] = mail.outbox
+    assert message.to == ["dean@lakeview-health.org"]
+    request_access(client, other, "dean@lakeview-health.org")
+    assert len(mail.outbox) == 1 and AccessRequest.objects.get().school == other
+
+
+def test_approving_a_request_with_its_domain_lets_colleagues_in(client, editor, school):
+    request_access(client, school, "dean@partner.org")
+    client.force_login(editor)
+    access = AccessRequest.objects.get()
+    client.post(
+        "/admin/programs/accessrequest/",
+        {"action": "approve_with_domain", "_selected_action": [access.pk]},
+    )
+    assert SchoolEmailDomain.objects.get(school=school).domain == "partner.org"
+    client.logout()
+    request_access(client, school, "registrar@partner.org")
+    assert mail.outbox[-1].to == ["registrar@partner.org"]
+
+
+def test_a_corrected_website_never_moves_who_can_represent_the_school(client, editor, school):
+    from programs.corrections import correction_apply
+
+    note = Correction.objects.create(
+        page_url="/",
+        school=school,
+        target_field="website",
+        field="Website",
+        proposed_value="https://attacker.example/",
+    )
+    correction_apply(correction=note, reviewer=editor)
+    school.refresh_from_db()
+    assert school.website == "https://attacker.example/"
+    assert school.web_domain == "lakeview.edu"
+    request_access(client, school, "me@attacker.example")
+    assert not RepresentativeLink.objects.exists()
+    request_access(client, school, "registrar@lakeview.edu")
+    assert RepresentativeLink.objects.get().email == "registrar@lakeview.edu"
+
+
+# Proposals that could not be applied before (issue 12, item 3)
+
+
+def test_an_unchanged_form_is_refused_with_a_message_and_keeps_the_input(client, school, program):
+    sign_in(client, school)
+    response = client.post(
+        f"/school-updates/{school.unitid}/programs/{program.pk}/", form_data(program)
+    )
+    assert response.status_code == 200
+    assert "nothing to send" in response.content.decode()
+    assert not SchoolUpdate.objects.exists()
+
+
+def test_blanking_a_number_applies_as_not_reported(client, school, program, editor):
+    sign_in(client, school)
+    client.post(
+        f"/school-updates/{school.unitid}/programs/{program.pk}/",
+        form_data(program, books_and_supplies=""),
+    )
+    update = SchoolUpdate.objects.get()
+    assert [(f.field, f.new_value) for f in update.fields.all()] == [("books_and_supplies", "")]
+    school_update_apply(update=update, reviewer=editor)
+    program.refresh_from_db()
+    assert program.books_and_supplies is None
+    assert program.field_sources["books_and_supplies"]["source"] == "school"
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "Not reported by the school" in page
+
+
+def test_applying_nothing_is_refused(proposal, editor):
+    with pytest.raises(UpdateRefused, match="at least one field"):
+        school_update_apply(update=proposal, reviewer=editor, fields=[])
+    assert SchoolUpdate.objects.get().status == SchoolUpdate.Status.PENDING
+
+
+def test_a_proposed_new_program_becomes_a_draft_an_editor_publishes(client, school, editor):
+    CareerFactory()
+    sign_in(client, school)
+    client.post(
+        f"/school-updates/{school.unitid}/new-program/",
+        form_data(
+            Program(),
+            career="medical-assistant",
+            credential_level="associate",
+            tuition_and_fees="21000",
+            months_to_complete="18",
+            length_unit="",
+        ),
+    )
+    update = SchoolUpdate.objects.get(kind=SchoolUpdate.Kind.NEW_PROGRAM)
+    school_update_apply(update=update, reviewer=editor)
+    program = Program.objects.get(school=school, credential_level="associate")
+    assert program.status == "draft"
+    assert program.tuition_and_fees == 21000 and program.months_to_complete == 18
+    assert program.data_source == "Reported by the school"
+    assert program.field_sources["tuition_and_fees"]["source"] == "school"
+    client.logout()
+    assert client.get(program.get_absolute_url()).status_code == 404  # not public yet
+    client.force_login(editor)
+    client.post("/admin/programs/program/", {"action": "publish", "_selected_action": [program.pk]})
+    client.logout()
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert "$21,000" in page
+    assert "Reported by the school on" in page
+    email_send_due()
+    assert "listed once an editor has checked and published it" in mail.outbox[-1].body

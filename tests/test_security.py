@@ -127,6 +127,7 @@ def test_too_many_notes_from_one_client_are_refused_and_the_text_is_kept(client)
     assert "Please wait a little before sending another note" in page
     assert "the eleventh note" in page and "Now $9,000" in page
     assert Correction.objects.count() == 10
+    assert 0 < int(response["Retry-After"]) <= 3600  # how long until the hour's window ends
 
 
 def test_rate_limit_counts_each_client_separately(client):
@@ -154,11 +155,32 @@ def test_admin_login_locks_out_after_repeated_failures(client, editor):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = client.post(login, {"username": "editor", "password": "wrong"})
         assert response.status_code == 200
-    assert client.post(login, {"username": "editor", "password": "wrong"}).status_code == 429
+    response = client.post(login, {"username": "editor", "password": "wrong"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"  # the cool-off: an hour
     # Locked out: even the right password is refused until the cool-off ends.
     response = client.post(login, {"username": "editor", "password": "a-long-test-password"})
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()
+
+
+@override_settings(ADMIN_LOGIN_RATE_LIMIT="8/h")
+def test_one_address_trying_many_usernames_is_limited(client, editor):
+    login = reverse("admin:login")
+    for n in range(8):  # a different username each time: axes' per-username lockout never trips
+        response = client.post(login, {"username": f"guess{n}", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(login, {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "Too many attempts" in response.content.decode()
+    # Another address is not affected.
+    other = client.post(
+        login,
+        {"username": "editor", "password": "a-long-test-password"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert other.status_code == 302
 
 
 def test_nul_bytes_in_the_query_string_get_a_400(client):

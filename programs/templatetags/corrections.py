@@ -2,26 +2,27 @@ import functools
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as date_format
-from django.utils.dateparse import parse_date
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.provenance import changed_source_label, source_label
 from programs.forms import CorrectionForm, correction_target
 
 register = template.Library()
 
 
-# The footer form is the same on every page showing the same kind of thing except for three
-# values, so it is rendered once per process and kind, and each page's values are put in.
+# The footer form is the same on every page showing the same kind of thing (and, for programs,
+# the same length unit) except for three values, so it is rendered once per process and kind,
+# and each page's values are put in.
 PAGE_BLANK, KEY_BLANK, TOKEN_BLANK = "__page_url__", "__target_key__", "__csrf_token__"
 
 
 @functools.cache
-def blank_correction_form(kind: str) -> str:
+def blank_correction_form(kind: str, length_unit: str = "") -> str:
     form = CorrectionForm(
         initial={"page_url": PAGE_BLANK, "target": f"{kind}:{KEY_BLANK}" if kind else ""},
         auto_id="correction_%s",
+        length_unit=length_unit,
     )
     return render_to_string(
         "programs/includes/correction_form.html", {"form": form, "csrf_token": TOKEN_BLANK}
@@ -37,7 +38,7 @@ def correction_form(context, about=None):
     kind, _, key = (correction_target(about) if about else "").partition(":")
     token = context.get("csrf_token")
     html = (
-        blank_correction_form(kind)
+        blank_correction_form(kind, getattr(about, "length_unit", ""))
         .replace(PAGE_BLANK, escape(request.get_full_path()))
         .replace(KEY_BLANK, escape(key))
         .replace(TOKEN_BLANK, str(token) if token else "")
@@ -53,12 +54,13 @@ def open_corrections():
 
 
 @register.simple_tag
-def provenance(program, field):
-    """Where a program's value came from: the school, a correction, or IPEDS."""
-    source = program.field_sources.get(field)
-    if not source:
-        return f"{program.data_source} {program.data_year}".strip()
-    when = date_format(parse_date(source["date"]), "M j, Y") if source.get("date") else ""
-    if source.get("source") == "school":
-        return f"Reported by the school on {when}, reviewed by our editors"
-    return f"Corrected on {when}"
+def provenance(record, field):
+    """Where a program's or school's value comes from: the data source, our editors, a
+    visitor's correction or the school (core/provenance.py)."""
+    return source_label(record, field)
+
+
+@register.simple_tag
+def changed_source(record, *fields):
+    """Where the first of `fields` that changed since the data import comes from, or ""."""
+    return changed_source_label(record, *fields)

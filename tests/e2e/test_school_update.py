@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.factories import ProgramFactory, SchoolFactory
+from programs.models import Program
+from tests.factories import CareerFactory, ProgramFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,3 +56,64 @@ def test_school_reports_cost_and_schedule_and_an_editor_applies_them(
     expect(tuition).to_contain_text(reported)
     schedule = page.locator("dd", has_text="evening: yes")
     expect(schedule).to_contain_text(reported)
+
+
+def test_a_school_proposes_a_new_program_and_it_is_public_once_an_editor_publishes_it(
+    page: Page, live_server, django_user_model
+):
+    django_user_model.objects.create_user(
+        "editor", "e@example.org", "a-long-test-password", is_staff=True, is_superuser=True
+    )
+    school = SchoolFactory(name="Lakeview College", website="https://www.lakeview.edu/")
+    ProgramFactory(school=school)  # the school's listed program
+    CareerFactory(
+        slug="phlebotomy-technician",
+        title="Phlebotomy Technician",
+        soc_code="31-9097",
+        cip_codes=["51.1009"],
+        order=1,
+    )
+
+    page.goto(f"{live_server.url}{school.get_absolute_url()}")
+    page.get_by_role("link", name="Is this your school? Update its listings").click()
+    page.get_by_label("Your work email").fill("registrar@lakeview.edu")
+    page.get_by_role("button", name="Send me a sign-in link").click()
+    link = re.search(r"http://\S+/schools/represent/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("link", name="Add a program we don't list").click()
+    page.get_by_label("Career").select_option(label="Phlebotomy Technician")
+    page.get_by_label("Credential level").select_option(label="Certificate (under 12 weeks)")
+    page.get_by_label("Tuition and fees for the whole program ($)").fill("1450")
+    page.get_by_label("Months to complete").fill("2")
+    page.get_by_role("button", name="Send to our editors").click()
+    expect(page.get_by_text("list it once they have checked it")).to_be_visible()
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/programs/schoolupdate/")
+    page.get_by_role("link", name=re.compile(r"^Program missing from our listing: ")).click()
+    page.get_by_role("button", name="Apply every field").click()
+    expect(page.get_by_text("1 update applied.")).to_be_visible()
+
+    program = Program.objects.get(school=school, career__slug="phlebotomy-technician")
+    assert program.status == "draft"
+    visitor = page.context.browser.new_page()
+    response = visitor.goto(f"{live_server.url}{program.get_absolute_url()}")
+    assert response.status == 404  # a draft until an editor publishes it
+
+    page.goto(f"{live_server.url}/admin/programs/program/{program.pk}/change/")
+    page.get_by_label("Status").select_option(label="Published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+
+    visitor.goto(f"{live_server.url}{program.get_absolute_url()}")
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Lakeview College")
+    tuition = visitor.locator(
+        "dl.facts > div", has=visitor.locator("dt", has_text="Tuition and fees, whole program")
+    )
+    expect(tuition.locator("dd")).to_contain_text("$1,450")
+    expect(tuition.locator("dd")).to_contain_text("Reported by the school on")
