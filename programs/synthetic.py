@@ -96,13 +96,14 @@ def insert(programs: int, seed: float) -> None:
                 unitid, name, slug, address, city, state, zip_code, latitude, longitude,
                 website, net_price_calculator_url, sector, sector_detail, locale,
                 distance_education, all_programs_distance, open_admission, evening_weekend,
-                federal_aid_eligible, data_source, data_year, imported_values)
+                federal_aid_eligible, data_source, data_year, imported_values, field_sources,
+                web_domain)
             SELECT %(first)s + s.i, 'Synthetic school ' || s.i || ' of ' || z.city,
                 'synthetic-school-' || s.i, '', z.city, z.state, z.code,
                 z.latitude + (s.r1 - 0.5) / 10, z.longitude + (s.r2 - 0.5) / 10, '', '',
                 (%(sectors)s::text[])[1 + floor(s.r3 * cardinality(%(sectors)s::text[]))::int],
                 '', '', s.r4 < 0.53, false, s.r5 < 0.87, s.r6 < 0.67, s.r7 < 0.99,
-                %(source)s, %(year)s, '{}'
+                %(source)s, %(year)s, '{}', '{}', ''
             FROM (
                 SELECT i, 1 + floor(random() * (SELECT count(*) FROM synthetic_zip))::int AS zn,
                     random() r1, random() r2, random() r3, random() r4, random() r5,

@@ -249,7 +249,7 @@ def test_a_correction_sent_through_a_is_in_the_admin_through_b(servers, program,
     editor.log_in(b, reviewer.username, EDITOR_PASSWORD)
     queue = editor.get(b, "/admin/programs/correction/")
     assert queue.status == 200
-    assert "— → $12,345" in queue.text
+    assert "$12,345</td>" in queue.text  # proposed, beside the stored value
     assert "Two Servers College" in queue.text
 
 
