@@ -209,6 +209,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 CORRECTIONS_RATE_LIMIT = env("CORRECTIONS_RATE_LIMIT", default="10/h")
 REPRESENTATIVE_RATE_LIMIT = env("REPRESENTATIVE_RATE_LIMIT", default="5/h")
 REPRESENTATIVE_SCHOOL_RATE_LIMIT = env("REPRESENTATIVE_SCHOOL_RATE_LIMIT", default="10/h")
+# Downloads of the listing as CSV (/programs/export.csv) per client address.
+EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", default="30/h")
 
 # Admin login: lock out a username + address pair after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = 5
@@ -219,13 +221,25 @@ AXES_LOCKOUT_CALLABLE = "core.ratelimits.admin_lockout_response"  # the 429 page
 # Admin sign-in attempts per client address, whatever usernames it tries.
 ADMIN_LOGIN_RATE_LIMIT = env("ADMIN_LOGIN_RATE_LIMIT", default="20/h")
 
-# One JSON line per request on stdout (see careers.middleware.RequestLogMiddleware).
+# Logs on stdout, one JSON object per line (careers/logformat.py): one line per request
+# (careers.middleware.RequestLogMiddleware) and the site's own messages. `directory` doesn't
+# propagate, so a root handler (production's) never prints its lines a second time.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "formatters": {"json": {"()": "careers.logformat.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
     "loggers": {
-        "directory": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+        "directory": {
+            "handlers": ["console"],
+            "level": env("LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
     },
 }

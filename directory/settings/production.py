@@ -1,5 +1,7 @@
 """Production: refuses to start without a real secret key and host names."""
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -22,7 +24,33 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Django's own warnings and errors (django.request's 500s, …) as JSON lines on stdout too;
+# `directory` doesn't propagate here, so its lines are printed once.
 LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
+# Python's warnings (a missing static directory, a deprecation) go there too, not to stderr.
+logging.captureWarnings(True)
+
+# Error reports to Sentry, only when SENTRY_DSN is set. Nothing personal is sent: no request
+# bodies, cookies, query strings, headers, client addresses or local variables (some hold
+# what a visitor typed), and no performance traces unless SENTRY_TRACES_SAMPLE_RATE asks.
+if SENTRY_DSN := env("SENTRY_DSN", default=""):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from careers.logformat import without_personal_data
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        before_send=without_personal_data,
+        before_send_transaction=without_personal_data,
+    )
 
 # Email through an SMTP relay unless EMAIL_BACKEND says otherwise (the console backend is
 # refused by check --deploy).
