@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Q
 
 from .models import OutgoingEmail
@@ -22,3 +23,19 @@ def purge_sent_emails(now):
         | Q(status=OutgoingEmail.Status.FAILED, created_at__lt=cutoff)
     ).delete()
     return deleted
+
+
+ADMIN_SIGN_INS_KEPT = timedelta(days=30)
+
+
+@retention_rule(
+    what="Sign-ins to our editors' admin: the network address, username and browser",
+    why="to stop password guessing and to see who signed in",
+    kept="30 days",
+)
+def purge_admin_sign_ins(now):
+    cutoff = now - ADMIN_SIGN_INS_KEPT
+    return sum(
+        model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessAttempt, AccessLog, AccessFailureLog)
+    )

@@ -88,3 +88,14 @@ def test_the_privacy_page_lists_every_rule_and_is_linked_from_every_page(client)
     for rule in RULES:
         assert rule.what in page.replace("&#x27;", "'") and rule.kept in page
     assert 'href="/privacy/"' in client.get("/").content.decode()
+
+
+def test_admin_sign_ins_are_kept_thirty_days(client, editor):
+    from axes.models import AccessLog
+
+    client.post("/admin/login/", {"username": "editor", "password": "a-long-test-password"})
+    old = AccessLog.objects.get()
+    stale = AccessLog.objects.create(ip_address="10.0.0.9", username="editor", user_agent="x")
+    AccessLog.objects.filter(pk=stale.pk).update(attempt_time=days_ago(31))
+    call_command("purge_personal_data", stdout=StringIO())
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [old.pk]
