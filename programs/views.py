@@ -1,21 +1,28 @@
 import csv
+import hashlib
+import io
+import itertools
 import logging
+import math
 
-from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.generic import CreateView, DetailView, TemplateView, View
 from django_filters.views import FilterView
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit import ALL
 
 from careers.forms import PayLookupForm
 from careers.geography import state_name
+from careers.pagecache import content_version
 from careers.pages import PageMixin, crumb, trail
+from core.ratelimits import rate_limit, with_retry_after
 
 from . import structured_data
 from .compare import comparison_rows
@@ -23,6 +30,7 @@ from .filters import DEFAULT_RADIUS, ProgramFilter
 from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
 from .representatives import representatives_tell_about_correction
+from .resources import program_csv_rows
 from .search import site_search
 from .selections import COMPARE_LIMIT, compare_list, shortlist
 
@@ -109,59 +117,109 @@ class ProgramListView(PageMixin, FilterView):
         return context
 
 
-class ProgramExportView(View):
-    """The current filtered listing as CSV, streamed, with the source and year of each row."""
+# The export's finished CSV is kept per filter combination; its key holds the content version,
+# so an edit makes it stale at once and this is only a backstop.
+EXPORT_CACHE_SECONDS = 60 * 60
+EXPORT_CACHE_MAX_BYTES = 4 * 1024 * 1024  # a larger export is made afresh each time
+EXPORT_CHUNK_ROWS = 500
+EXPORT_CHUNK_BYTES = 64 * 1024
 
-    COLUMNS = [
-        ("program_url", lambda p, r: r.build_absolute_uri(p.get_absolute_url())),
-        ("school", lambda p, r: p.school.name),
-        ("city", lambda p, r: p.school.city),
-        ("state", lambda p, r: p.school.state),
-        ("ipeds_unitid", lambda p, r: p.school.unitid),
-        ("career", lambda p, r: p.career.title),
-        ("credential", lambda p, r: p.get_credential_level_display()),
-        ("cip_code", lambda p, r: p.cip_code),
-        ("total_cost_usd", lambda p, r: p.total_cost),
-        ("tuition_and_fees_usd", lambda p, r: p.tuition_and_fees),
-        ("books_and_supplies_usd", lambda p, r: p.books_and_supplies),
-        ("cost_note", lambda p, r: p.get_cost_gap_display()),
-        ("months_to_complete", lambda p, r: p.months_to_complete),
-        ("length", lambda p, r: p.length),
-        ("length_unit", lambda p, r: p.get_length_unit_display()),
-        ("graduates_2023_24", lambda p, r: p.graduates_per_year),
-        ("school_type", lambda p, r: p.school.get_sector_display()),
-        ("federal_student_aid", lambda p, r: p.school.federal_aid_eligible),
-        ("school_offers_distance_education", lambda p, r: p.school.distance_education),
-        ("school_offers_evening_weekend", lambda p, r: p.school.evening_weekend),
-        ("open_admission", lambda p, r: p.school.open_admission),
-        ("distance_miles", lambda p, r: getattr(p, "distance_miles", None)),
-        ("data_source", lambda p, r: p.data_source),
-        ("data_year", lambda p, r: p.data_year),
-        ("last_verified", lambda p, r: p.last_verified),
-    ]
+
+@method_decorator(
+    rate_limit(group="export", key="ip", rate="EXPORT_RATE_LIMIT", method=ALL), name="get"
+)
+class ProgramExportView(View):
+    """The current filtered listing as CSV, with the source and year of each row.
+
+    An invalid filter value is refused with a 400 naming it (the listing shows such an error
+    beside its field; a download has nowhere to, and would otherwise hold every program), and
+    more than EXPORT_RATE_LIMIT downloads from one address get a 429 with Retry-After. The
+    finished CSV is kept in the shared cache per filter combination and content version, so a
+    repeat costs a cache read and an edit shows in the next download.
+    """
 
     def get(self, request):
+        if request.limited:
+            return export_refused_too_many(request.retry_after)
         filterset = ProgramFilter(request.GET or None, queryset=Program.objects.for_listing())
-        programs = filterset.qs
-        writer = csv.writer(Echo())
-
-        def rows():
-            yield writer.writerow([name for name, _ in self.COLUMNS])
-            for program in programs.iterator(chunk_size=500):
-                yield writer.writerow(
-                    ["" if (v := cell(program, request)) is None else v for _, cell in self.COLUMNS]
-                )
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        if filterset.is_bound and not filterset.form.is_valid():
+            return export_refused_invalid(filterset.form.errors)
+        origin = request.build_absolute_uri("/").removesuffix("/")
+        version = content_version()  # before the rows are read, as the page cache does
+        key = export_cache_key(filterset, origin, version)
+        body = cache.get(key)
+        if body is not None:
+            chunks = (
+                body[start : start + EXPORT_CHUNK_BYTES]
+                for start in range(0, len(body), EXPORT_CHUNK_BYTES)
+            )
+        else:
+            chunks = kept_in_cache(key, csv_chunks(program_csv_rows(filterset.qs, origin)))
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="programs.csv"'
         return response
 
 
-class Echo:
-    """A file-like object whose write() hands the line back, for streaming CSV."""
+def export_cache_key(filterset, origin, version):
+    """One key per set of valid filters and order (however the URL spells them), site origin
+    (the rows hold absolute addresses) and content version."""
+    combination = sorted((name, str(value)) for name, value in filterset.active().items())
+    combination.append(("sort", filterset.sort_key))
+    if filterset.place:
+        combination.append(("radius", str(filterset.radius_miles)))
+    digest = hashlib.sha256(repr((origin, combination)).encode()).hexdigest()
+    return f"export:{version}:{digest}"
 
-    def write(self, value):
-        return value
+
+def csv_chunks(rows):
+    """Rows as encoded CSV text, EXPORT_CHUNK_ROWS rows to a chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for batch in itertools.batched(rows, EXPORT_CHUNK_ROWS):
+        writer.writerows(batch)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def kept_in_cache(key, chunks):
+    """Pass the chunks on, and keep the whole CSV under `key` once it is complete, unless it
+    grew past EXPORT_CACHE_MAX_BYTES."""
+    kept, size = [], 0
+    for chunk in chunks:
+        yield chunk
+        if kept is not None:
+            size += len(chunk)
+            if size <= EXPORT_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+    if kept is not None:
+        cache.set(key, b"".join(kept), EXPORT_CACHE_SECONDS)
+
+
+def export_refused_invalid(errors):
+    lines = [
+        f"{'filters' if name == NON_FIELD_ERRORS else name}: {' '.join(problems)}"
+        for name, problems in errors.items()
+    ]
+    return HttpResponseBadRequest(
+        "No CSV was made: these filters have values we can't use.\n\n"
+        + "\n".join(lines)
+        + "\n\nFix or remove them and download again.\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def export_refused_too_many(seconds_left):
+    minutes = max(math.ceil(seconds_left / 60), 1)
+    response = HttpResponse(
+        "Too many downloads from your address. Please try again in "
+        f"{minutes} minute{pluralize(minutes)}.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    return with_retry_after(response, seconds_left)
 
 
 class ProgramDetailView(PageMixin, DetailView):
@@ -262,13 +320,7 @@ class SchoolDetailView(PageMixin, DetailView):
 
 
 @method_decorator(
-    ratelimit(
-        key="ip",
-        rate=lambda group, request: settings.CORRECTIONS_RATE_LIMIT,
-        method="POST",
-        block=False,
-    ),
-    name="post",
+    rate_limit(group="corrections", key="ip", rate="CORRECTIONS_RATE_LIMIT"), name="post"
 )
 class CorrectionCreateView(PageMixin, CreateView):
     """Stores a visitor's correction; errors come back on a page that keeps what they typed."""
@@ -284,7 +336,8 @@ class CorrectionCreateView(PageMixin, CreateView):
         if getattr(request, "limited", False):
             # Too many notes from this client: say so, keep what they typed, store nothing.
             context = self.get_context_data(form=self.get_form(), rate_limited=True)
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            return with_retry_after(response, request.retry_after)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -292,11 +345,8 @@ class CorrectionCreateView(PageMixin, CreateView):
             spam_log.info("honeypot field filled; note not stored")
             return redirect(reverse("programs:correction_thanks"))
         response = super().form_valid(form)
-        correction = self.object
-        transaction.on_commit(
-            lambda: representatives_tell_about_correction(
-                correction=correction, absolute_url=self.request.build_absolute_uri
-            )
+        representatives_tell_about_correction(
+            correction=self.object, absolute_url=self.request.build_absolute_uri
         )
         return response
 
