@@ -2,6 +2,7 @@
 building one per call, and answering like an empty cache while Redis can't be reached."""
 
 import logging
+import time
 
 from django.core.cache.backends import redis
 from django.core.cache.backends.locmem import LocMemCache
@@ -30,11 +31,17 @@ class RedisCacheClient(redis.RedisCacheClient):
 class RedisCache(redis.RedisCache):
     """While Redis is down, reads miss and writes are dropped, so pages are made uncached instead
     of failing; `incr` raises ValueError as for a missing key; /healthz reports the cache as
-    unavailable."""
+    unavailable.
+
+    After a failure Redis is left alone for RETRY_AFTER seconds, so a Redis that stalls instead
+    of refusing costs one timeout (settings keep those short), not one per cache call."""
+
+    RETRY_AFTER = 5.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._down_until = 0.0
 
     def get(self, key, default=None, version=None):
         return self._or("get", default, key, default, version)
@@ -53,10 +60,13 @@ class RedisCache(redis.RedisCache):
 
     def _or(self, name, fallback, *args):
         """Redis's answer to `name(*args)`, or what `unavailable` gives while it is down."""
+        if time.monotonic() < self._down_until:
+            return self.unavailable(name, fallback, *args)
         try:
             return getattr(super(), name)(*args)
         except RedisError as error:
             log.warning("cache unavailable: %s", type(error).__name__)
+            self._down_until = time.monotonic() + self.RETRY_AFTER
             return self.unavailable(name, fallback, *args)
 
     def unavailable(self, name, fallback, *args):

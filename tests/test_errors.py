@@ -1,10 +1,13 @@
 """Error pages in the site's layout, 503 when the database is down, /healthz, request logs."""
 
 import json
+import socket
+import threading
 
 import pytest
 from django.test import Client, override_settings
 
+from directory.cache import RedisCache
 from programs.models import Correction
 
 from .factories import ProgramFactory
@@ -110,3 +113,36 @@ def test_one_structured_log_line_per_request_without_personal_data(client, caplo
     assert set(lines[0]) == {"method", "path", "status", "duration_ms"}
     logged = caplog.text
     assert "60601" not in logged and "me@x.org" not in logged and "Tuition" not in logged
+
+
+def test_a_stalled_redis_costs_one_timeout_then_is_left_alone_for_a_while():
+    """A Redis that accepts connections and never answers (a hung server, a dropped network):
+    after the first timeout the cache answers as empty without trying again for a few
+    seconds, instead of making every cache call on a page wait."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(connection)  # kept open, never answered
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = listener.getsockname()[1]
+    stalled = RedisCache(
+        f"redis://127.0.0.1:{port}/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
+    )
+    try:
+        assert [stalled.get(f"key-{n}") for n in range(10)] == [None] * 10
+        assert stalled.add("counter", 1) is False
+        assert len(accepted) == 1  # one connection, one timeout
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()

@@ -88,17 +88,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rate-limit counters have a cache of their own: while Redis is down they are counted per
 # process (directory/cache.py CountersCache), so public forms stay open.
 REDIS_URL = env("REDIS_URL", default="")
+# Short socket timeouts: a Redis that stalls is treated as down (directory/cache.py) after half
+# a second, rather than holding a page for redis-py's default of several seconds per call.
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "directory.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory",
+            "OPTIONS": REDIS_OPTIONS,
         },
         "counters": {
             "BACKEND": "directory.cache.CountersCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory-counters",
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
     # Django's own Redis backend increments atomically, which is what django-ratelimit needs;
