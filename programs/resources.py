@@ -12,6 +12,7 @@ from import_export import fields, resources, widgets
 
 from careers.models import Career
 from core.csvsafe import csv_safe, csv_unescape
+from core.provenance import Source, values_record_edits
 
 from .models import CredentialLevel, Program, School, Sector
 
@@ -30,6 +31,10 @@ class SpreadsheetSafeResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         for column in row:
             row[column] = csv_unescape(row[column])
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """What an editor's spreadsheet changes is recorded as updated by our editors."""
+        values_record_edits(instance, source=Source.EDITOR)
 
 
 class SchoolResource(SpreadsheetSafeResource):

@@ -4,6 +4,7 @@ the admin form, a revert, a CSV import, a correction, a school's update and a da
 from datetime import date
 
 import pytest
+import tablib
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from core.provenance import Source, source_label, values_record_source
 from programs import corrections
 from programs.importing import ipeds_import
 from programs.models import Correction, Program, School
+from programs.resources import ProgramResource
 
 from .adminforms import admin_form_data
 from .factories import CareerFactory, ProgramFactory, SchoolFactory
@@ -156,3 +158,17 @@ def test_the_label_names_each_kind_of_source():
         program.tuition_and_fees = 100
         values_record_source(program, fields=["tuition_and_fees"], source=source, on=on)
         assert source_label(program, "tuition_and_fees") == label
+
+
+def test_a_value_changed_by_a_spreadsheet_import_says_our_editors_updated_it(client, program):
+    rows = ProgramResource().export().dict
+    assert rows[0]["tuition_and_fees"] in (15000, "15000")
+    rows[0]["tuition_and_fees"] = 14250  # the editor's change in the spreadsheet
+    edited = tablib.Dataset()
+    edited.dict = rows
+    result = ProgramResource().import_data(edited, raise_errors=True)
+    assert result.totals["update"] == 1
+    program.refresh_from_db()
+    assert program.tuition_and_fees == 14250
+    assert set(program.field_sources) == {"tuition_and_fees"}
+    assert EDITED in tuition_label(client, program)
