@@ -10,12 +10,19 @@ under the current one: any change to what public pages show (a save or delete of
 guide or figure, or an import) moves the version, so every cached page is stale at once, across
 every app server that shares the cache. Hits are answered by PageCacheMiddleware, early in the
 middleware stack; views decorated with `cache_public_page` store their pages.
+
+What is stored is bounded, so visitors can't fill the cache with query strings of their own: a
+page is stored only under the one URL that is the canonical form of what it shows (the view
+says which, see PageCacheQueryMixin); a URL with a free-text or many-valued parameter (a
+search, a ZIP code) only from its second request; a page over PAGE_CACHE_MAX_BYTES never; and
+each stored page is compressed. docs/deploy.md has the Redis settings that bound the rest.
 """
 
 import hashlib
 import re
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from functools import wraps
 
@@ -75,9 +82,58 @@ def is_cacheable_request(request) -> bool:
 
 
 def page_key(request) -> str:
-    """The cache key for this URL: its path and its query, parameters in a stable order."""
+    """The cache key for this URL: its path and its query, parameters in a stable order (so the
+    same parameters in another order are answered with the stored canonical page). "zlib" names
+    the stored format, which an app server of an older release never reads."""
     query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), doseq=True)
-    return "page:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return "page:zlib:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+
+
+def normalised_text(value: str) -> str:
+    """A free-text parameter's canonical form: trimmed, inner spaces collapsed, case-folded."""
+    return " ".join(value.split()).casefold()
+
+
+class PageCacheQueryMixin:
+    """For a view whose page depends on its query string: `get_page_cache_query(context)` gives
+    the canonical query string of the page it made ("" for none; None when the page must not be
+    stored, e.g. a value was invalid), and `cache_public_page` stores the page only when the URL
+    carries exactly that query. A view without this mixin is stored only at its bare URL."""
+
+    def get_page_cache_query(self, context) -> str | None:
+        return ""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.page_cache_query = self.get_page_cache_query(context)
+        return response
+
+
+def packed(version, content: bytes, content_type: str) -> dict:
+    """What is stored for a page: its body compressed (a 45 KB listing becomes about 6 KB), and
+    where the CSRF tokens were taken out of it."""
+    around_tokens = CSRF_FIELD.split(content)
+    return {
+        "version": version,
+        "body": zlib.compress(b"".join(around_tokens)),
+        "cuts": [len(piece) for piece in around_tokens[:-1]],
+        "content_type": content_type,
+    }
+
+
+def unpacked(stored: dict) -> dict:
+    """A stored page as it is served: the pieces around its CSRF tokens, decompressed once for
+    this process's RecentPages."""
+    body, around_tokens, start = zlib.decompress(stored["body"]), [], 0
+    for length in stored["cuts"]:
+        around_tokens.append(body[start : start + length])
+        start += length
+    around_tokens.append(body[start:])
+    return {
+        "version": stored["version"],
+        "around_tokens": around_tokens,
+        "content_type": stored["content_type"],
+    }
 
 
 class RecentPages:
@@ -103,7 +159,35 @@ class RecentPages:
                 self.pages.popitem(last=False)
 
 
+class FirstRequests:
+    """URLs asked for once within the last PAGE_CACHE_SECONDS, in this process (like nginx's
+    `proxy_cache_min_uses 2`): a URL of a search is stored only when asked for again, so a flood
+    of one-off searches stores nothing. Bounded: past `size` URLs the oldest are forgotten. With
+    several processes, the second request may need to reach the same one."""
+
+    def __init__(self, size):
+        self.size, self.first_asked, self.lock = size, OrderedDict(), threading.Lock()
+        self.clock = time.monotonic
+
+    def asked_before(self, key, within) -> bool:
+        """Whether `key` was asked for in the last `within` seconds; if not, remember it."""
+        now = self.clock()
+        with self.lock:
+            first = self.first_asked.pop(key, None)
+            if first is not None and now - first < within:
+                return True
+            self.first_asked[key] = now
+            while len(self.first_asked) > self.size:
+                self.first_asked.popitem(last=False)
+            return False
+
+    def clear(self):
+        with self.lock:
+            self.first_asked.clear()
+
+
 recent_pages = RecentPages(size=200)
+first_requests = FirstRequests(size=10_000)
 
 
 def cached_response(request) -> HttpResponse | None:
@@ -112,14 +196,15 @@ def cached_response(request) -> HttpResponse | None:
     page = recent_pages.get(key)
     if page is not None:
         version = cache.get(VERSION_KEY)
-        if page["version"] != version:
-            page = cache.get(key)
+        stored = cache.get(key) if page["version"] != version else None
     else:  # the version and the page in one round trip
         found = cache.get_many([VERSION_KEY, key])
-        version, page = found.get(VERSION_KEY), found.get(key)
+        version, stored = found.get(VERSION_KEY), found.get(key)
+    if stored is not None and stored["version"] == version:
+        page = unpacked(stored)  # decompressed once, then served from this process
+        recent_pages.put(key, page)
     if page is None or page["version"] != version:
         return None
-    recent_pages.put(key, page)
     token = get_token(request).encode()  # this visitor's, and sets their cookie
     response = HttpResponse(token.join(page["around_tokens"]))
     response["Content-Type"] = page["content_type"]
@@ -144,36 +229,40 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
 
-def cache_public_page(params=()):
-    """Store a view's 200 responses in the shared cache for visitors without a session, when the
-    URL carries only `params`. PageCacheMiddleware serves them; settings.PAGE_CACHE_SECONDS is
-    how long they are kept, 0 turns the page cache off."""
+def is_canonical(request, response) -> bool:
+    """Whether the URL is exactly the canonical form of what the page shows."""
+    return request.META.get("QUERY_STRING", "") == getattr(response, "page_cache_query", "")
+
+
+def cache_public_page(popular_only=()):
+    """Store a view's 200 responses in the shared cache for visitors without a session: only
+    under the canonical URL of what they show (PageCacheQueryMixin), only from the second
+    request when the URL carries one of the `popular_only` parameters, and only up to
+    settings.PAGE_CACHE_MAX_BYTES. PageCacheMiddleware serves them; settings.PAGE_CACHE_SECONDS
+    is how long they are kept, 0 turns the page cache off."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             timeout = settings.PAGE_CACHE_SECONDS
-            cacheable = (
-                timeout and is_cacheable_request(request) and set(request.GET) <= set(params)
-            )
+            cacheable = timeout and is_cacheable_request(request)
             version = content_version() if cacheable else None  # before the page is made
             response = view(request, *args, **kwargs)
-            if not cacheable:
+            if not (cacheable and response.status_code == 200 and is_canonical(request, response)):
                 return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            if response.status_code == 200 and not response.streaming:
-                # The page in pieces around its CSRF tokens: joined with a visitor's own token.
-                around_tokens = CSRF_FIELD.split(response.content)
-                cache.set(
-                    page_key(request),
-                    {
-                        "version": version,
-                        "around_tokens": around_tokens,
-                        "content_type": response["Content-Type"],
-                    },
-                    timeout,
+            key = page_key(request)
+            if (
+                not response.streaming
+                and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+                and (
+                    not any(name in request.GET for name in popular_only)
+                    or first_requests.asked_before(key, within=timeout)
                 )
+            ):
+                page = packed(version, response.content, response["Content-Type"])
+                cache.set(key, page, timeout)
                 response["X-Page-Cache"] = "miss"
             return response
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", page(views.HomeView.as_view()), name="home"),
     path(
         "careers/<slug:slug>/",
-        cache_public_page(params=["zip"])(views.CareerDetailView.as_view()),
+        cache_public_page(popular_only=["zip"])(views.CareerDetailView.as_view()),
         name="career_detail",
     ),
     path(

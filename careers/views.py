@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.privacy import RULES
@@ -24,6 +25,7 @@ from .models import (
     Organization,
     WageEstimate,
 )
+from .pagecache import PageCacheQueryMixin
 from .pages import PageMixin, crumb, trail
 from .pay import medians_by_state, pay_near
 
@@ -42,7 +44,7 @@ class HomeView(PageMixin, TemplateView):
         )
 
 
-class CareerDetailView(PageMixin, DetailView):
+class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
     template_name = "careers/career_detail.html"
     og_type = "article"
 
@@ -92,6 +94,13 @@ class CareerDetailView(PageMixin, DetailView):
         if form.is_valid():
             local = pay_near(soc_code=self.object.soc_code, place=form.cleaned_data["zip"])
         return form, local
+
+    def get_page_cache_query(self, context):
+        """Stored bare, or with a known ZIP code for the local pay."""
+        form = context["pay_form"]
+        if not form.is_bound:
+            return ""
+        return urlencode({"zip": form.cleaned_data["zip"].code}) if form.is_valid() else None
 
     def get_context_data(self, **kwargs):
         career = self.object

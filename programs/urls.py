@@ -7,17 +7,12 @@ from . import views
 from .selections import compare_list, shortlist
 
 page = cache_public_page()
-LISTING_PARAMS = [
-    "career", "q", "state", "zip", "radius", "credential", "sector", "cost_max", "length_max",
-    "distance_ed", "evening_weekend", "open_admission", "federal_aid", "certification", "sort",
-    "page",
-]  # fmt: skip
 
 app_name = "programs"
 urlpatterns = [
     path(
         "programs/",
-        cache_public_page(params=LISTING_PARAMS)(views.ProgramListView.as_view()),
+        cache_public_page(popular_only=["q", "zip"])(views.ProgramListView.as_view()),
         name="program_list",
     ),
     path("programs/export.csv", views.ProgramExportView.as_view(), name="program_export"),
@@ -40,7 +35,9 @@ urlpatterns = [
         name="shortlist_update",
     ),
     path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
-    path("search/", cache_public_page(params=["q"])(views.SearchView.as_view()), name="search"),
+    path(
+        "search/", cache_public_page(popular_only=["q"])(views.SearchView.as_view()), name="search"
+    ),
     path("for-schools/", page(rep.ForSchoolsView.as_view()), name="for_schools"),
     path(
         "schools/<int:unitid>/<slug:slug>/represent/",

@@ -20,13 +20,13 @@ from django_ratelimit import ALL
 
 from careers.forms import PayLookupForm
 from careers.geography import state_name
-from careers.pagecache import content_version
+from careers.pagecache import PageCacheQueryMixin, content_version, normalised_text
 from careers.pages import PageMixin, crumb, trail
 from core.ratelimits import rate_limit, with_retry_after
 
 from . import structured_data
 from .compare import comparison_rows
-from .filters import DEFAULT_RADIUS, ProgramFilter
+from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
 from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
 from .representatives import representatives_tell_about_correction
@@ -41,7 +41,7 @@ def programs_crumb():
     return crumb("Programs", reverse("programs:program_list"))
 
 
-class ProgramListView(PageMixin, FilterView):
+class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
     filterset_class = ProgramFilter
     template_name = "programs/program_list.html"
     paginate_by = 20
@@ -100,6 +100,33 @@ class ProgramListView(PageMixin, FilterView):
         page = self.request.GET.get("page", "")
         if page.isascii() and page.isdigit() and int(page) > 1:
             params["page"] = page
+        return urlencode(params)
+
+    def get_page_cache_query(self, context):
+        """The one URL this page is stored under: the short URL the filter form leads to (its
+        fields in order, none empty, a ZIP code with its radius, the keyword normalised, costs
+        and lengths from the form's steps), then a page past the first. None if a value is
+        invalid."""
+        filterset = self.filterset
+        if filterset.form.errors:
+            return None
+        steps = {name: values for name, _, values in STEPS}
+        params = []
+        for name in filterset.form.fields:
+            value = filterset.valid.get(name)
+            if value in (None, "") or (name == "radius" and not filterset.place):
+                continue
+            if name == "q":
+                value = normalised_text(value)
+            elif name == "zip":
+                value = value.code
+            elif name in steps:
+                if value != int(value) or int(value) not in steps[name]:
+                    return None
+                value = int(value)
+            params.append((name, value))
+        if context["page_obj"].number > 1:
+            params.append(("page", context["page_obj"].number))
         return urlencode(params)
 
     def get_context_data(self, **kwargs):
@@ -380,7 +407,7 @@ class CorrectionThanksView(PageMixin, TemplateView):
         )
 
 
-class SearchView(PageMixin, TemplateView):
+class SearchView(PageCacheQueryMixin, PageMixin, TemplateView):
     """One box across careers, programs, schools and certifications, results grouped by kind."""
 
     template_name = "programs/search.html"
@@ -391,6 +418,15 @@ class SearchView(PageMixin, TemplateView):
         form = SearchForm(self.request.GET or None)
         results = site_search(form.cleaned_data["q"]) if form.is_valid() else None
         return super().get_context_data(form=form, results=results, **kwargs)
+
+    def get_page_cache_query(self, context):
+        """Stored bare, or for a valid search under its normalised words."""
+        form = context["form"]
+        if not form.is_bound:
+            return ""
+        if not form.is_valid():
+            return None
+        return urlencode({"q": normalised_text(form.cleaned_data["q"])})
 
 
 def program_ids(text: str) -> list[int]:

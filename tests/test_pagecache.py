@@ -99,7 +99,7 @@ def test_listing_keys_on_its_parameters_only(program):
     assert Client().get("/programs/?state=ca")["X-Page-Cache"] == "miss"
     response = Client().get("/programs/?state=il&utm_source=mail")
     assert "X-Page-Cache" not in response  # an unknown parameter: served fresh, not stored
-    assert Client().get("/programs/?state=zz")["X-Page-Cache"] == "miss"  # errors cache too
+    assert "X-Page-Cache" not in Client().get("/programs/?state=zz")  # an invalid value too
 
 
 def test_form_posts_and_non_200_answers_are_never_cached(program):

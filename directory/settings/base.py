@@ -124,6 +124,7 @@ RATELIMIT_USE_CACHE = "counters"
 # Whole public pages kept in the cache for visitors without a session (careers/pagecache.py);
 # every edit or import makes them stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=256 * 1024)  # larger: not stored
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
