@@ -311,3 +311,10 @@ def test_the_filter_form_lands_on_a_short_shareable_url(client):
     response = client.get("/programs/?zip=60601&radius=25&state=")
     assert response["Location"] == "/programs/?zip=60601&radius=25"
     assert client.get("/programs/?radius=25").status_code == 302
+
+
+def test_the_link_back_to_the_first_page_is_the_short_url(client):
+    for n in range(25):
+        ProgramFactory(school=SchoolFactory(name=f"Paged College {n:02}", state="CA"))
+    page = client.get("/programs/?state=ca&page=2").content.decode()
+    assert 'href="?state=ca" rel="prev"' in page
