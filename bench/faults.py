@@ -1044,7 +1044,7 @@ limit is reached in a few notes.
 
 What the checks show:
 
-- **Every page still answers 200.** The default cache (`directory.cache.RedisCache`) answers like
+- **Every page still answers 200.** The default cache (`core.cache.RedisCache`) answers like
   an empty cache while Redis can't be reached: reads miss and writes are dropped. So a visitor
   without cookies gets the page made for them (`X-Page-Cache: miss`) instead of from the cache,
   and pages that never used the cache don't notice.
@@ -1053,7 +1053,7 @@ What the checks show:
   stored (302 to the thanks page) and a request to represent a school gets the usual
   "Check your email" page.
 - **Rate limits still hold, per process.** Rate-limit counters use a cache of their own,
-  `counters` (`directory.cache.CountersCache`), which counts in each worker's local memory while
+  `counters` (`core.cache.CountersCache`), which counts in each worker's local memory while
   Redis is down. One client can then send up to the limit to each worker (here 2 ×
   {CACHE_OUTAGE_LIMIT.split("/")[0]}) before a 429 with `Retry-After`, which shows back the text
   and stores nothing. Those local counts are dropped when Redis is back, where counting starts

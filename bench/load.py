@@ -8,7 +8,7 @@ cache, and the ceiling: the same page's HTML saved as a static file and served b
 gunicorn and WhiteNoise. Each page's ratio to its ceiling comes from the same run; the table
 holds the median of --runs runs. SQL queries per page are counted in-process.
 
-Then the scale part: databases of 10k, 100k and 1M SYNTHETIC programs (`generate_scale_data`,
+Then the scale part: databases of 10k, 100k and 1M SYNTHETIC programs (`bench/scale_data.py`,
 each in a database of its own, never the real one) are served the same way and single
 requests to the listing and search are timed, against the same requests on the real data.
 
@@ -136,8 +136,11 @@ def build_database(name, commands, reuse):
     psql(f'CREATE DATABASE "{name}"')
     env = site_env(name, SCALE_REDIS_DB)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    for command in commands:
-        run([PYTHON, "manage.py", *command], env)
+    for command in commands:  # manage.py commands, and bench/scale_data.py as "scale_data"
+        if command[0] == "scale_data":
+            run([PYTHON, "bench/scale_data.py", *command[1:]], env)
+        else:
+            run([PYTHON, "manage.py", *command], env)
 
 
 def flush_redis(db):
@@ -298,7 +301,7 @@ def scale_part(args):
         name = f"bench_scale_{size}"
         say(f"Synthetic data: {size:,} programs")
         build_database(name, [["seed_content"], ["import_zips"],
-                              ["generate_scale_data", "--programs", str(size)]],
+                              ["scale_data", "--programs", str(size)]],
                        args.reuse_databases)  # fmt: skip
         server = Server(name, SCALE_REDIS_DB, PAGE_CACHE_SECONDS="0")
         try:
@@ -383,7 +386,7 @@ def render(args, rows, real, scale, load_average, seconds):
         "One request at a time to gunicorn (same settings, page cache off). *First*: the first "
         "request after the shared cache was emptied, so the facet counts are computed; *then*: "
         "the median of the next 10 requests (3 for search). The sizes are SYNTHETIC programs "
-        "made by `manage.py generate_scale_data`, each in a database of its own; the first row "
+        "made by `bench/scale_data.py`, each in a database of its own; the first row "
         "is the real data.",
         "",
         "| programs | heavy listing first / then ms | × real | unfiltered first page first / "

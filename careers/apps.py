@@ -6,10 +6,13 @@ class CareersConfig(AppConfig):
     verbose_name = "Careers and guides"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from core.pagecache import invalidate_on_change
 
-        from . import checks  # noqa: F401 - registers the deploy checks
-        from .pagecache import content_model_changed
+        from . import models
 
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(content_model_changed, dispatch_uid=f"pagecache-{signal!r}")
+        # Every model here is shown on public pages (guides, pay, certifications).
+        invalidate_on_change(
+            models.Career, models.GuideSection, models.Organization, models.Certification,
+            models.WageEstimate, models.Projection, models.ZipCode, models.CipSocLink,
+            models.OnetTask, models.OnetSkill, models.OnetTechnology,
+        )  # fmt: skip

@@ -4,8 +4,17 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .datafiles import after_bulk_load, parse_file, require, to_decimal, to_float_in, to_int, upsert
-from .geography import FIPS_STATES, metro_states
+from core.datafiles import (
+    after_bulk_load,
+    parse_file,
+    require,
+    to_decimal,
+    to_float_in,
+    to_int,
+    upsert,
+)
+from core.geography import FIPS_STATES, metro_states
+
 from .models import (
     CipSocLink,
     OnetSkill,

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from .markdown import render_markdown
+from core.markdown import render_markdown
 
 
 class PublishStatus(models.TextChoices):

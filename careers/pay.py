@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from .geography import state_name
+from core.geography import state_name
+
 from .models import WageEstimate, ZipCode
 
 

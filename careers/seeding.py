@@ -11,7 +11,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from .datafiles import DataFileError, after_bulk_load
+from core.datafiles import DataFileError, after_bulk_load
+
 from .models import Career, Certification, GuideSection, Organization, PublishStatus
 
 SECTION_MARKER = re.compile(r"^<!-- section: (\w+) \| (.+?) -->$", re.MULTILINE)

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .geography import STATES
+from core.geography import STATES
+
 from .models import Career, Certification, WageEstimate
 
 
@@ -25,7 +26,7 @@ class HomeSitemap(Sitemap):
             "careers:home",
             "careers:certification_list",
             "careers:organization_list",
-            "careers:privacy",
+            "core:privacy",
         ]
 
     def location(self, name):

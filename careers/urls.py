@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.pagecache import cache_public_page
+
 from . import views
-from .pagecache import cache_public_page
 
 page = cache_public_page()
 
@@ -25,7 +26,4 @@ urlpatterns = [
         name="certification_detail",
     ),
     path("associations/", page(views.OrganizationListView.as_view()), name="organization_list"),
-    path("privacy/", page(views.PrivacyView.as_view()), name="privacy"),
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon),
 ]

@@ -1,19 +1,17 @@
-from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.templatetags.static import static
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
-from core.privacy import RULES
+from core.geography import STATE_CHOICES, STATES, state_name
+from core.pagecache import PageCacheQueryMixin
+from core.pages import PageMixin, crumb, trail
 
 from . import structured_data
 from .charts import horizontal_bars
 from .forms import PayLookupForm
-from .geography import STATE_CHOICES, STATES, state_name
 from .guides import guide_sections
 from .models import (
     Career,
@@ -25,8 +23,6 @@ from .models import (
     Organization,
     WageEstimate,
 )
-from .pagecache import PageCacheQueryMixin
-from .pages import PageMixin, crumb, trail
 from .pay import medians_by_state, pay_near
 
 ONET_TASKS_SHOWN = 10
@@ -270,38 +266,3 @@ class OrganizationListView(PageMixin, ListView):
 
     def get_breadcrumbs(self):
         return trail(crumb("Associations", reverse("careers:organization_list")))
-
-
-class PrivacyView(PageMixin, TemplateView):
-    """What personal data we keep and for how long, from the retention rules the apps register
-    (core/privacy.py), so the page can't drift from what the purge does."""
-
-    template_name = "careers/privacy.html"
-    page_title = "Privacy"
-    page_description = "What personal data the directory keeps, why, and for how long."
-
-    def get_breadcrumbs(self):
-        return trail(crumb("Privacy", reverse("careers:privacy")))
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(rules=RULES, **kwargs)
-
-
-def favicon(request):
-    return redirect(static("favicon.svg"), permanent=True)
-
-
-def healthz(request):
-    """For load balancers: 200 when the database and the cache answer, 503 otherwise."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except DatabaseError as exc:
-        checks["database"] = f"unavailable ({type(exc).__name__})"
-    # The cache answers like an empty one while Redis is down (directory/cache.py).
-    cache.set("healthz", "ok", 10)
-    checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable (not storing)"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)

@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from .mail import ERASED, email_retry
 from .models import OutgoingEmail
@@ -55,3 +56,25 @@ class PermissionedImportExportAdmin:
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+class WorkflowStepsMixin:
+    """Admin actions that take each object through a service function; a refusal or an invalid
+    value is reported per object, and the others still move."""
+
+    noun = "item"
+    refusals = ()
+
+    def run_steps(self, request, objects, step, done):
+        moved = 0
+        for obj in objects:
+            try:
+                step(obj)
+                moved += 1
+            except self.refusals as refusal:
+                self.message_user(request, f"#{obj.pk}: {refusal}", messages.WARNING)
+            except ValidationError as error:
+                problems = "; ".join(error.messages)
+                self.message_user(request, f"#{obj.pk} not applied: {problems}", messages.ERROR)
+        if moved:
+            self.message_user(request, f"{moved} {self.noun}{'s' if moved != 1 else ''} {done}.")

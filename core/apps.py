@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_finished
 
-        from . import retention  # noqa: F401 - registers its retention rules
+        from . import checks, retention  # noqa: F401 - register deploy checks, retention rules
         from .mail import deliver_after_response
 
         request_finished.connect(deliver_after_response, dispatch_uid="core.mail")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
-from django.views.generic import TemplateView
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView, TemplateView
 
 from careers.sitemaps import (
     CareerSitemap,
@@ -24,6 +24,16 @@ sitemaps = {
 
 urlpatterns = [
     path("admin/login/", admin_login_limited(admin.site.login)),
+    # Editors' bookmarks from before corrections and schools' updates had apps of their own.
+    re_path(
+        r"^admin/programs/(?P<rest>correction/.*)$",
+        RedirectView.as_view(url="/admin/corrections/%(rest)s", query_string=True),
+    ),
+    re_path(
+        r"^admin/programs/(?P<rest>(?:schoolrepresentative|schoolemaildomain|representativelink"
+        r"|accessrequest|schoolupdate|schoolupdatefield)/.*)$",
+        RedirectView.as_view(url="/admin/representatives/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
@@ -42,6 +52,10 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("", include("core.urls")),
     path("", include("careers.urls")),
     path("", include("programs.urls")),
+    path("", include("representatives.urls")),
+    path("", include("corrections.urls")),
+    path("", include("search.urls")),
 ]

@@ -3,12 +3,11 @@ from django.apps import AppConfig
 
 class ProgramsConfig(AppConfig):
     name = "programs"
-    verbose_name = "Schools, programs and corrections"
+    verbose_name = "Schools and programs"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
+        from core.pagecache import invalidate_on_change
 
-        from . import retention  # noqa: F401 - registers its retention rules
-        from .search import set_candidate_threshold
+        from .models import Program, School
 
-        connection_created.connect(set_candidate_threshold, dispatch_uid="search-threshold")
+        invalidate_on_change(School, Program)

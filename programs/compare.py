@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from careers.templatetags.figures import dollars
+from core.templatetags.figures import dollars
 
 NOT_REPORTED = "Not reported"
 

@@ -15,9 +15,9 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from careers.forms import ZipCodeField
-from careers.geography import STATE_CHOICES, state_name
 from careers.models import Career, Certification
-from careers.pagecache import content_version
+from core.geography import STATE_CHOICES, state_name
+from core.pagecache import content_version
 
 from .models import CredentialLevel, Program, Sector
 from .querysets import school_has

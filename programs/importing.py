@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from careers.datafiles import (
+from careers.models import Career
+from core.datafiles import (
     after_bulk_load,
     parse_file,
     require,
@@ -20,7 +21,6 @@ from careers.datafiles import (
     to_float_in,
     to_int,
 )
-from careers.models import Career
 from core.domains import registrable_domain
 from core.provenance import Source, plain_value, values_record_source
 

@@ -2,7 +2,6 @@ import csv
 import hashlib
 import io
 import itertools
-import logging
 import math
 
 from django.contrib import messages
@@ -14,27 +13,22 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.views.generic import CreateView, DetailView, TemplateView, View
+from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 from django_ratelimit import ALL
 
 from careers.forms import PayLookupForm
-from careers.geography import state_name
-from careers.pagecache import PageCacheQueryMixin, content_version, normalised_text
-from careers.pages import PageMixin, crumb, trail
+from core.geography import state_name
+from core.pagecache import PageCacheQueryMixin, content_version, normalised_text
+from core.pages import PageMixin, crumb, safe_local_path, trail
 from core.ratelimits import rate_limit, with_retry_after
 
 from . import structured_data
 from .compare import comparison_rows
 from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
-from .forms import CorrectionForm, SearchForm, safe_local_path
 from .models import Program, School
-from .representatives import representatives_tell_about_correction
 from .resources import program_csv_rows
-from .search import site_search
 from .selections import COMPARE_LIMIT, compare_list, shortlist
-
-spam_log = logging.getLogger("directory.spam")
 
 
 def programs_crumb():
@@ -344,89 +338,6 @@ class SchoolDetailView(PageMixin, DetailView):
             correction_about=self.object,
             **kwargs,
         )
-
-
-@method_decorator(
-    rate_limit(group="corrections", key="ip", rate="CORRECTIONS_RATE_LIMIT"), name="post"
-)
-class CorrectionCreateView(PageMixin, CreateView):
-    """Stores a visitor's correction; errors come back on a page that keeps what they typed."""
-
-    form_class = CorrectionForm
-    template_name = "programs/correction_form.html"
-    page_title = "Suggest an update"
-    page_description = "Tell our editors what is wrong or out of date on a page."
-    robots = "noindex"
-
-    def post(self, request, *args, **kwargs):
-        self.object = None
-        if getattr(request, "limited", False):
-            # Too many notes from this client: say so, keep what they typed, store nothing.
-            context = self.get_context_data(form=self.get_form(), rate_limited=True)
-            response = self.render_to_response(context, status=429)
-            return with_retry_after(response, request.retry_after)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        if form.is_spam:
-            spam_log.info("honeypot field filled; note not stored")
-            return redirect(reverse("programs:correction_thanks"))
-        response = super().form_valid(form)
-        representatives_tell_about_correction(
-            correction=self.object, absolute_url=self.request.build_absolute_uri
-        )
-        return response
-
-    def get_initial(self):
-        return {
-            "page_url": safe_local_path(self.request.GET.get("page")),
-            "target": self.request.GET.get("target", ""),
-        }
-
-    def get_page_title(self):
-        return "Check your note" if self.request.method == "POST" else self.page_title
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["page_url"] = safe_local_path(context["form"]["page_url"].value())
-        return context
-
-    def get_success_url(self):
-        query = urlencode({"page": self.object.page_url})
-        return f"{reverse('programs:correction_thanks')}?{query}"
-
-
-class CorrectionThanksView(PageMixin, TemplateView):
-    template_name = "programs/correction_thanks.html"
-    page_title = "Thank you"
-    robots = "noindex"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            back_to=safe_local_path(self.request.GET.get("page")), **kwargs
-        )
-
-
-class SearchView(PageCacheQueryMixin, PageMixin, TemplateView):
-    """One box across careers, programs, schools and certifications, results grouped by kind."""
-
-    template_name = "programs/search.html"
-    page_title = "Search"
-    robots = "noindex"
-
-    def get_context_data(self, **kwargs):
-        form = SearchForm(self.request.GET or None)
-        results = site_search(form.cleaned_data["q"]) if form.is_valid() else None
-        return super().get_context_data(form=form, results=results, **kwargs)
-
-    def get_page_cache_query(self, context):
-        """Stored bare, or for a valid search under its normalised words."""
-        form = context["form"]
-        if not form.is_bound:
-            return ""
-        if not form.is_valid():
-            return None
-        return urlencode({"q": normalised_text(form.cleaned_data["q"])})
 
 
 def program_ids(text: str) -> list[int]:

@@ -14,7 +14,8 @@ from careers.models import (
     ZipCode,
 )
 from core.domains import registrable_domain
-from programs.models import Correction, CredentialLevel, Program, School, Sector
+from corrections.models import Correction
+from programs.models import CredentialLevel, Program, School, Sector
 
 
 class CareerFactory(DjangoModelFactory):

@@ -18,7 +18,7 @@ CHANGELISTS = [
     "careers_onettechnology",
     "programs_school",
     "programs_program",
-    "programs_correction",
+    "corrections_correction",
 ]
 
 
@@ -40,9 +40,9 @@ def test_corrections_are_listed_newest_first_and_filter_by_status(client, editor
     CorrectionFactory(field="Older note")
     CorrectionFactory(field="Newer note", status="rejected")
     client.force_login(editor)
-    page = client.get(reverse("admin:programs_correction_changelist")).content.decode()
+    page = client.get(reverse("admin:corrections_correction_changelist")).content.decode()
     assert page.index("Newer note") < page.index("Older note")
-    filtered = client.get(reverse("admin:programs_correction_changelist") + "?status__exact=new")
+    filtered = client.get(reverse("admin:corrections_correction_changelist") + "?status__exact=new")
     assert "Older note" in filtered.content.decode()
     assert "Newer note" not in filtered.content.decode()
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from careers.models import CipSocLink, OnetSkill, OnetTask, OnetTechnology
 from core.models import OutgoingEmail
-from programs.models import (
+from programs.models import Program
+from representatives.models import (
     AccessRequest,
-    Program,
     SchoolEmailDomain,
     SchoolRepresentative,
     SchoolUpdate,
@@ -178,13 +178,13 @@ def test_a_reviewer_cannot_export_edit_and_import_listings(client, django_user_m
 def test_roles_can_use_what_they_are_given(client, django_user_model, one_of_each):
     reviewer = member_of(django_user_model, "Reviewer")
     client.force_login(reviewer)
-    assert client.get(reverse("admin:programs_correction_changelist")).status_code == 200
+    assert client.get(reverse("admin:corrections_correction_changelist")).status_code == 200
     assert client.get(reverse("admin:programs_program_changelist")).status_code == 403
     editor = member_of(django_user_model, "Editor")
     client.force_login(editor)
     for name in ("programs_program_import", "programs_program_export", "programs_school_export"):
         assert client.get(reverse(f"admin:{name}")).status_code == 200, name
-    assert client.get(reverse("admin:programs_correction_changelist")).status_code == 200
+    assert client.get(reverse("admin:corrections_correction_changelist")).status_code == 200
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from programs.models import Correction
+from corrections.models import Correction
 
 from .factories import CareerFactory, ProgramFactory, SchoolFactory
 

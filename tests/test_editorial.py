@@ -14,9 +14,10 @@ from django.utils import timezone
 from careers.models import PublishStatus
 from core.mail import email_send_due
 from core.models import OutgoingEmail
-from programs import corrections
-from programs.corrections import TransitionRefused
-from programs.models import Correction, Program
+from corrections import services as corrections
+from corrections.models import Correction
+from corrections.services import TransitionRefused
+from programs.models import Program
 
 from .factories import CareerFactory, CorrectionFactory, ProgramFactory, SchoolFactory
 
@@ -198,7 +199,7 @@ def test_no_email_without_an_address(tuition_note, reviewer):
 
 def test_admin_lists_the_queue_and_applies_through_an_action(client, editor, tuition_note):
     client.force_login(editor)
-    changelist = reverse("admin:programs_correction_changelist")
+    changelist = reverse("admin:corrections_correction_changelist")
     page = client.get(changelist).content.decode()
     # What we store now beside what the visitor says the page says and proposes.
     assert re.search(r"\$15,000</td>.*?\$15,000</td>.*?\$14,500</td>", page, re.S)
@@ -216,7 +217,7 @@ def test_admin_reports_an_invalid_value_and_changes_nothing(client, editor, tuit
     tuition_note.save()
     client.force_login(editor)
     response = client.post(
-        reverse("admin:programs_correction_changelist"),
+        reverse("admin:corrections_correction_changelist"),
         {"action": "apply", "_selected_action": [tuition_note.pk]},
         follow=True,
     )
@@ -227,7 +228,7 @@ def test_admin_reports_an_invalid_value_and_changes_nothing(client, editor, tuit
 def test_admin_reject_without_a_note_is_refused(client, editor, tuition_note):
     client.force_login(editor)
     response = client.post(
-        reverse("admin:programs_correction_changelist"),
+        reverse("admin:corrections_correction_changelist"),
         {"action": "reject", "_selected_action": [tuition_note.pk]},
         follow=True,
     )
@@ -237,14 +238,14 @@ def test_admin_reject_without_a_note_is_refused(client, editor, tuition_note):
 
 def test_the_status_field_cannot_be_edited_directly(client, editor, tuition_note):
     client.force_login(editor)
-    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    url = reverse("admin:corrections_correction_change", args=[tuition_note.pk])
     client.post(url, {"status": "applied", "value_to_apply": "", "editor_note": "x"})
     assert Correction.objects.get(pk=tuition_note.pk).status == Correction.Status.NEW
 
 
 def test_change_form_buttons_take_the_workflow_steps(client, editor, tuition_note):
     client.force_login(editor)
-    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    url = reverse("admin:corrections_correction_change", args=[tuition_note.pk])
     assert 'name="_apply"' in client.get(url).content.decode()
     client.post(url, {"value_to_apply": "14000", "editor_note": "", "_apply": "Apply"})
     assert Program.objects.get(pk=tuition_note.program_id).tuition_and_fees == 14000
@@ -263,7 +264,7 @@ def test_admin_index_shows_open_and_week_old_corrections(client, editor):
 def test_queue_filters_by_target_type_and_assignee(client, editor, tuition_note):
     CorrectionFactory(field="Career note", career=CareerFactory())
     client.force_login(editor)
-    url = reverse("admin:programs_correction_changelist")
+    url = reverse("admin:corrections_correction_changelist")
     page = client.get(url + "?about=career").content.decode()
     assert "Career note" in page and "Tuition and fees" not in page
     assert client.get(url + f"?assignee__id__exact={editor.pk}").status_code == 200
@@ -361,7 +362,7 @@ def test_an_editor_can_keep_listings_guides_and_corrections_but_not_users(client
         ("programs_school_change", [program.school.pk]),
         ("careers_career_change", [program.career.pk]),
         ("careers_certification_changelist", []),
-        ("programs_correction_changelist", []),
+        ("corrections_correction_changelist", []),
     ]:
         assert client.get(reverse(f"admin:{name}", args=args)).status_code == 200, name
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
@@ -371,7 +372,7 @@ def test_an_editor_can_keep_listings_guides_and_corrections_but_not_users(client
 def test_a_reviewer_works_the_corrections_queue_only(client, member, tuition_note):
     reviewer = member("Reviewer")
     client.force_login(reviewer)
-    changelist = reverse("admin:programs_correction_changelist")
+    changelist = reverse("admin:corrections_correction_changelist")
     assert client.get(changelist).status_code == 200
     client.post(changelist, {"action": "apply", "_selected_action": [tuition_note.pk]})
     assert Correction.objects.get(pk=tuition_note.pk).status == Correction.Status.APPLIED
@@ -468,7 +469,7 @@ def test_stale_report_command_counts_stale_listings():
 def test_an_editor_marks_a_duplicate_of_a_chosen_correction(client, editor, tuition_note):
     original = CorrectionFactory(field="The first note")
     client.force_login(editor)
-    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    url = reverse("admin:corrections_correction_change", args=[tuition_note.pk])
     response = client.post(
         url,
         {"value_to_apply": "", "editor_note": "", "duplicate_of": original.pk, "_duplicate": "1"},
@@ -482,7 +483,7 @@ def test_an_editor_marks_a_duplicate_of_a_chosen_correction(client, editor, tuit
 
 def test_marking_a_duplicate_without_saying_of_what_is_refused(client, editor, tuition_note):
     client.force_login(editor)
-    url = reverse("admin:programs_correction_change", args=[tuition_note.pk])
+    url = reverse("admin:corrections_correction_change", args=[tuition_note.pk])
     response = client.post(
         url, {"value_to_apply": "", "editor_note": "", "_duplicate": "1"}, follow=True
     )
@@ -520,5 +521,5 @@ def test_the_queue_shows_the_stored_value_with_its_unit_beside_the_proposal(clie
         proposed_value="640",
     )
     client.force_login(editor)
-    page = client.get(reverse("admin:programs_correction_changelist")).content.decode()
+    page = client.get(reverse("admin:corrections_correction_changelist")).content.decode()
     assert re.search(r"720 clock hours</td>.*?900</td>.*?640</td>", page, re.S)

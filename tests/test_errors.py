@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.test import Client, override_settings
 
-from directory.cache import RedisCache
-from programs.models import Correction
+from core.cache import RedisCache
+from corrections.models import Correction
 
 from .factories import ProgramFactory
 from .probes import during_outage
@@ -60,8 +60,8 @@ def test_healthz_reports_database_and_cache(client):
 CLOSED_REDIS = "redis://127.0.0.1:1/0"
 REDIS_DOWN = override_settings(
     CACHES={
-        "default": {"BACKEND": "directory.cache.RedisCache", "LOCATION": CLOSED_REDIS},
-        "counters": {"BACKEND": "directory.cache.CountersCache", "LOCATION": CLOSED_REDIS},
+        "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CLOSED_REDIS},
+        "counters": {"BACKEND": "core.cache.CountersCache", "LOCATION": CLOSED_REDIS},
     }
 )
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from careers.geography import STATE_CHOICES
+from core.geography import STATE_CHOICES
 from programs.filters import RADIUS_CHOICES
 from programs.models import CredentialLevel, Program, School, Sector
 

@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from careers.geography import FIPS_STATES, STATES, metro_states
 from careers.models import Career, CipSocLink, GuideSection, OnetTask, WageEstimate
 from careers.pay import pay_near
+from core.geography import FIPS_STATES, STATES, metro_states
 
 from .factories import (
     CareerFactory,

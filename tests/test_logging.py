@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from careers.logformat import without_personal_data
+from core.logformat import without_personal_data
 
 from .probes import run_probe
 

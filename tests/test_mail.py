@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.mail import ERASED, MAX_ATTEMPTS, email_queue, email_send_due
 from core.models import OutgoingEmail
 from directory.settings.base import FILE_BACKEND, SMTP_BACKEND, mailer
-from programs.models import RepresentativeLink
+from representatives.models import RepresentativeLink
 
 from .factories import SchoolFactory
 

@@ -8,7 +8,7 @@ real PostgreSQL under load.
 
 import pytest
 
-from programs.models import Correction
+from corrections.models import Correction
 
 from .probes import during_outage
 

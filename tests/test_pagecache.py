@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from careers.pagecache import RecentPages
+from core.pagecache import RecentPages
 from programs.models import Program
 
 from .factories import ProgramFactory, SchoolFactory
@@ -85,7 +85,7 @@ def test_an_edit_makes_cached_pages_fresh_at_once(program, client):
 
 
 def test_an_import_makes_cached_pages_fresh(program):
-    from careers.datafiles import after_bulk_load
+    from core.datafiles import after_bulk_load
 
     Client().get("/programs/")
     Program.objects.update(tuition_and_fees=1000)  # a bulk write sends no signal...

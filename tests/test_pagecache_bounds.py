@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from careers.pagecache import (
+from core.pagecache import (
     CSRF_FIELD,
     FirstRequests,
     first_requests,

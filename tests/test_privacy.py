@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from core.models import OutgoingEmail
 from core.privacy import RULES
-from programs.models import AccessRequest, Correction, RepresentativeLink, SchoolRepresentative
+from corrections.models import Correction
+from representatives.models import AccessRequest, RepresentativeLink, SchoolRepresentative
 
 from .factories import CorrectionFactory, SchoolFactory
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.provenance import Source, source_label, values_record_source
-from programs import corrections
+from corrections import services as corrections
+from corrections.models import Correction
 from programs.importing import ipeds_import
-from programs.models import Correction, Program, School
+from programs.models import Program, School
 from programs.resources import ProgramResource
 
 from .adminforms import admin_form_data

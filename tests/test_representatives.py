@@ -10,17 +10,17 @@ from django.utils import timezone
 
 from careers.models import Certification
 from core.mail import email_send_due
-from programs import representatives
-from programs.models import (
+from corrections.models import Correction
+from programs.models import Program
+from representatives import verification as representatives
+from representatives.models import (
     AccessRequest,
-    Correction,
-    Program,
     RepresentativeLink,
     SchoolEmailDomain,
     SchoolRepresentative,
     SchoolUpdate,
 )
-from programs.school_updates import UpdateRefused, school_update_apply, school_update_reject
+from representatives.school_updates import UpdateRefused, school_update_apply, school_update_reject
 
 from .factories import CareerFactory, CertificationFactory, ProgramFactory, SchoolFactory
 
@@ -270,7 +270,7 @@ def proposal(program, school):
     representative = SchoolRepresentative.objects.create(
         school=school, email="registrar@lakeview.edu", verified_at=timezone.now()
     )
-    from programs.school_updates import school_update_propose
+    from representatives.school_updates import school_update_propose
 
     CertificationFactory()
     return school_update_propose(
@@ -333,7 +333,7 @@ def test_an_invalid_proposed_value_is_refused_and_nothing_changes(proposal, edit
 
 def test_the_admin_shows_the_proposal_as_a_diff(client, editor, proposal):
     client.force_login(editor)
-    page = client.get(f"/admin/programs/schoolupdate/{proposal.pk}/change/").content.decode()
+    page = client.get(f"/admin/representatives/schoolupdate/{proposal.pk}/change/").content.decode()
     assert "Shown now" in page and "14500" in page and "15000" in page
     assert 'name="_apply_chosen"' in page
 
@@ -348,7 +348,7 @@ def test_public_page_says_where_each_value_came_from(client, proposal, editor, p
     page = client.get(program.get_absolute_url()).content.decode()
     today = timezone.localdate().strftime("%b %-d, %Y")
     assert f"Reported by the school on {today}, reviewed by our editors" in page
-    from programs.corrections import correction_apply
+    from corrections.services import correction_apply
 
     note = Correction.objects.create(
         page_url="/",
@@ -397,7 +397,8 @@ def test_editors_approve_access_requests_with_a_link(client, editor, school):
     client.force_login(editor)
     access = AccessRequest.objects.get()
     client.post(
-        "/admin/programs/accessrequest/", {"action": "approve", "_selected_action": [access.pk]}
+        "/admin/representatives/accessrequest/",
+        {"action": "approve", "_selected_action": [access.pk]},
     )
     assert mail.outbox[-1].to == ["dean@partner.org"]
     assert RepresentativeLink.objects.filter(email="dean@partner.org").exists()
@@ -430,7 +431,7 @@ def test_approving_a_request_with_its_domain_lets_colleagues_in(client, editor, 
     client.force_login(editor)
     access = AccessRequest.objects.get()
     client.post(
-        "/admin/programs/accessrequest/",
+        "/admin/representatives/accessrequest/",
         {"action": "approve_with_domain", "_selected_action": [access.pk]},
     )
     assert SchoolEmailDomain.objects.get(school=school).domain == "partner.org"
@@ -440,7 +441,7 @@ def test_approving_a_request_with_its_domain_lets_colleagues_in(client, editor, 
 
 
 def test_a_corrected_website_never_moves_who_can_represent_the_school(client, editor, school):
-    from programs.corrections import correction_apply
+    from corrections.services import correction_apply
 
     note = Correction.objects.create(
         page_url="/",

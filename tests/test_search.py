@@ -8,7 +8,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from careers.models import PublishStatus
-from programs.search import PROGRAMS_LIMIT, site_search
+from search.ranking import PROGRAMS_LIMIT, site_search
 
 from .factories import (
     CareerFactory,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from programs.models import Correction
+from corrections.models import Correction
 
 from .factories import ProgramFactory
 from .probes import run_probe
@@ -107,7 +107,7 @@ VALID = {"page_url": "/", "field": "Tuition", "proposed_value": "Now $9,000"}
 def test_honeypot_submissions_are_thanked_but_not_stored(client):
     response = client.post("/corrections/", {**VALID, "website": "http://spam.example"})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("programs:correction_thanks"))
+    assert response["Location"].startswith(reverse("corrections:thanks"))
     assert Correction.objects.count() == 0
 
 

@@ -45,7 +45,7 @@ def test_production_starts_when_configured():
 def test_cache_backend_follows_redis_url():
     backend = settings.CACHES["default"]["BACKEND"]
     if os.environ.get("REDIS_URL"):
-        assert backend == "directory.cache.RedisCache"
+        assert backend == "core.cache.RedisCache"
     else:
         assert backend == "django.core.cache.backends.locmem.LocMemCache"
     cache.set("settings-test", "round trip", 5)

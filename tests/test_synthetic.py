@@ -1,19 +1,43 @@
-"""Synthetic scale data: made in PostgreSQL, marked as such, never mixed with real programs."""
+"""Synthetic scale data (bench/scale_data.py, run as the benchmarks run it): made in PostgreSQL,
+marked as such, never mixed with real programs."""
+
+import os
+import subprocess
+import sys
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.conf import settings
 from django.db import connection
 
 from programs.models import Program, School
-from programs.synthetic import SYNTHETIC_SOURCE
 
 from .factories import CareerFactory, ProgramFactory, ZipCodeFactory
 
-pytestmark = pytest.mark.django_db
+SYNTHETIC_SOURCE = "SYNTHETIC"  # what bench/scale_data.py writes as every row's source
+
+# The script commits in a process of its own, so these tests commit too.
+pytestmark = pytest.mark.django_db(transaction=True)
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="scale data is generated in PostgreSQL only"
 )
+
+
+def scale_data(*args):
+    """Run bench/scale_data.py against the test database; (exit status, what it printed)."""
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        if connection.vendor == "postgresql"
+        else "sqlite:///never-opened.sqlite3"  # refused before any query
+    )
+    result = subprocess.run(
+        [sys.executable, "bench/scale_data.py", *args],
+        env={**os.environ, "DATABASE_URL": url},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -26,7 +50,7 @@ def reference_data():
 
 @on_postgresql
 def test_generates_marked_programs_at_about_three_per_school(reference_data):
-    call_command("generate_scale_data", programs=30)
+    assert scale_data("--programs", "30")[0] == 0
     programs = Program.objects.all()
     assert programs.count() == 30 and School.objects.count() == 10
     assert set(programs.values_list("data_source", flat=True)) == {SYNTHETIC_SOURCE}
@@ -41,20 +65,20 @@ def test_generates_marked_programs_at_about_three_per_school(reference_data):
 
 @on_postgresql
 def test_running_again_replaces_the_synthetic_data(reference_data):
-    call_command("generate_scale_data", programs=30)
-    call_command("generate_scale_data", programs=12)
+    scale_data("--programs", "30")
+    scale_data("--programs", "12")
     assert Program.objects.count() == 12 and School.objects.count() == 4
 
 
 @on_postgresql
 def test_refuses_a_database_with_real_programs(reference_data):
     ProgramFactory()
-    with pytest.raises(CommandError, match="holds real schools or programs"):
-        call_command("generate_scale_data", programs=30)
+    status, output = scale_data("--programs", "30")
+    assert status != 0 and "holds real schools or programs" in output
     assert Program.objects.count() == 1
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite answer")
 def test_refuses_sqlite(reference_data):
-    with pytest.raises(CommandError, match="PostgreSQL only"):
-        call_command("generate_scale_data", programs=30)
+    status, output = scale_data("--programs", "30")
+    assert status != 0 and "PostgreSQL only" in output

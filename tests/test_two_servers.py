@@ -28,7 +28,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.models import Permission
 from django.db import connection
 
-from programs.models import Correction
+from corrections.models import Correction
 
 from .factories import CorrectionFactory, ProgramFactory, SchoolFactory
 
@@ -222,7 +222,7 @@ def reviewer(django_user_model, password_hash):
     )
     user.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label="programs",
+            content_type__app_label="corrections",
             codename__in=["view_correction", "change_correction"],
         )
     )
@@ -247,7 +247,7 @@ def test_a_correction_sent_through_a_is_in_the_admin_through_b(servers, program,
 
     editor = Browser()
     editor.log_in(b, reviewer.username, EDITOR_PASSWORD)
-    queue = editor.get(b, "/admin/programs/correction/")
+    queue = editor.get(b, "/admin/corrections/correction/")
     assert queue.status == 200
     assert "$12,345</td>" in queue.text  # proposed, beside the stored value
     assert "Two Servers College" in queue.text
@@ -298,8 +298,8 @@ def test_an_edit_through_b_is_fresh_at_once_through_as_cached_page(servers, prog
 
     editor = Browser()
     editor.log_in(b, reviewer.username, EDITOR_PASSWORD)
-    applied = editor.post(b, "/admin/programs/correction/", {
-        "csrfmiddlewaretoken": editor.csrf_token(b, "/admin/programs/correction/"),
+    applied = editor.post(b, "/admin/corrections/correction/", {
+        "csrfmiddlewaretoken": editor.csrf_token(b, "/admin/corrections/correction/"),
         "action": "apply", "_selected_action": note.pk,
     })  # fmt: skip
     assert applied.status == 302

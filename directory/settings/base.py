@@ -32,22 +32,25 @@ INSTALLED_APPS = [
     "core",
     "careers",
     "programs",
+    "representatives",
+    "corrections",
+    "search",
 ]
 
 MIDDLEWARE = [
-    "careers.middleware.RequestLogMiddleware",
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "careers.middleware.DatabaseUnavailableMiddleware",
-    "careers.middleware.RejectNulBytesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Cached public pages are answered here; the middleware below never runs for them.
-    "careers.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -86,21 +89,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL selects the shared Redis cache; local memory otherwise (one process only).
 # Rate-limit counters have a cache of their own: while Redis is down they are counted per
-# process (directory/cache.py CountersCache), so public forms stay open.
+# process (core/cache.py CountersCache), so public forms stay open.
 REDIS_URL = env("REDIS_URL", default="")
-# Short socket timeouts: a Redis that stalls is treated as down (directory/cache.py) after half
+# Short socket timeouts: a Redis that stalls is treated as down (core/cache.py) after half
 # a second, rather than holding a page for redis-py's default of several seconds per call.
 REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "directory.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory",
             "OPTIONS": REDIS_OPTIONS,
         },
         "counters": {
-            "BACKEND": "directory.cache.CountersCache",
+            "BACKEND": "core.cache.CountersCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "directory-counters",
             "OPTIONS": REDIS_OPTIONS,
@@ -121,7 +124,7 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "counters"
 
-# Whole public pages kept in the cache for visitors without a session (careers/pagecache.py);
+# Whole public pages kept in the cache for visitors without a session (core/pagecache.py);
 # every edit or import makes them stale at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=256 * 1024)  # larger: not stored
@@ -227,13 +230,13 @@ AXES_LOCKOUT_CALLABLE = "core.ratelimits.admin_lockout_response"  # the 429 page
 # Admin sign-in attempts per client address, whatever usernames it tries.
 ADMIN_LOGIN_RATE_LIMIT = env("ADMIN_LOGIN_RATE_LIMIT", default="20/h")
 
-# Logs on stdout, one JSON object per line (careers/logformat.py): one line per request
-# (careers.middleware.RequestLogMiddleware) and the site's own messages. `directory` doesn't
+# Logs on stdout, one JSON object per line (core/logformat.py): one line per request
+# (core.middleware.RequestLogMiddleware) and the site's own messages. `directory` doesn't
 # propagate, so a root handler (production's) never prints its lines a second time.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "careers.logformat.JSONFormatter"}},
+    "formatters": {"json": {"()": "core.logformat.JSONFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -37,7 +37,7 @@ if SENTRY_DSN := env("SENTRY_DSN", default=""):
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
 
-    from careers.logformat import without_personal_data
+    from core.logformat import without_personal_data
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,

@@ -28,7 +28,7 @@ def grant_editors(apps, schema_editor):
 
     for app_config in apps.get_app_configs():  # permissions don't exist until post_migrate
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

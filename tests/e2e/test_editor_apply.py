@@ -39,7 +39,7 @@ def test_visitor_correction_applied_by_an_editor(page: Page, live_server, django
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("1 open correction")).to_be_visible()
-    page.goto(f"{live_server.url}/admin/programs/correction/")
+    page.goto(f"{live_server.url}/admin/corrections/correction/")
     page.get_by_role("link", name="Tuition and fees (whole program)").click()
     page.get_by_role("button", name="Apply the value to the program").click()
     expect(page.get_by_text("1 correction applied.")).to_be_visible()

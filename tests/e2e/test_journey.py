@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from careers.models import GuideSection
-from programs.models import Correction
+from corrections.models import Correction
 from tests.factories import (
     CareerFactory,
     GuideSectionFactory,
@@ -60,5 +60,5 @@ def test_student_sends_a_correction_that_an_editor_sees(
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
-    page.goto(f"{live_server.url}/admin/programs/correction/")
+    page.goto(f"{live_server.url}/admin/corrections/correction/")
     expect(page.get_by_text("Tuition is now $15,900")).to_be_visible()

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 
 from careers.importing import bls_import
-from careers.management.importcommand import ImportCommand
+from core.importcommand import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from careers.datafiles import DataFileError
 from careers.seeding import content_seed
+from core.datafiles import DataFileError
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from careers.datafiles import DataFileError
+from core.datafiles import DataFileError
 from programs.importing import ipeds_apply, ipeds_plan
 
 

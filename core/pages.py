@@ -1,0 +1,83 @@
+"""What every page gives base.html: title, description, canonical URL, breadcrumbs, JSON-LD."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+SITE_NAME = "Allied Health Training Directory"
+
+
+def crumb(name: str, url: str) -> dict:
+    return {"name": name, "url": url}
+
+
+def trail(*crumbs: dict) -> list[dict]:
+    """Home, then the given crumbs: the page's breadcrumb trail."""
+    return [crumb("Home", "/"), *crumbs]
+
+
+def breadcrumb_list(request, crumbs: list[dict]) -> dict:
+    """schema.org BreadcrumbList for a trail."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": item["name"],
+                "item": request.build_absolute_uri(item["url"]),
+            }
+            for position, item in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+class PageMixin:
+    """Fills the page's metadata; views override the get_* methods they need."""
+
+    page_title = SITE_NAME
+    page_description = (
+        "Honest career guides and a directory of real allied-health training programs, "
+        "from federal data, with sources."
+    )
+    og_type = "website"
+    robots = ""  # e.g. "noindex" for pages search engines should leave out
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_page_description(self):
+        return self.page_description
+
+    def get_breadcrumbs(self):
+        return trail()
+
+    def get_structured_data(self):
+        return []
+
+    def get_canonical_query(self):
+        """The query string that still names this page's content ("" for most pages)."""
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = self.get_breadcrumbs()
+        query = self.get_canonical_query()
+        canonical = self.request.build_absolute_uri(self.request.path)
+        context.update(
+            page_title=self.get_page_title(),
+            page_description=self.get_page_description(),
+            canonical_url=f"{canonical}?{query}" if query else canonical,
+            og_type=self.og_type,
+            robots=self.robots,
+            breadcrumbs=crumbs,
+            structured_data=[*self.get_structured_data(), breadcrumb_list(self.request, crumbs)],
+        )
+        return context
+
+
+def safe_local_path(page) -> str:
+    """A path on this site to link back to; anything else (another site, javascript:) is "/"."""
+    page = str(page or "")
+    if page.startswith("/") and url_has_allowed_host_and_scheme(page, None):
+        return page
+    return "/"

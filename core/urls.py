@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+from .pagecache import cache_public_page
+
+app_name = "core"
+urlpatterns = [
+    path("privacy/", cache_public_page()(views.PrivacyView.as_view()), name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
+]

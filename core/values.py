@@ -1,0 +1,25 @@
+"""Text typed by a visitor, a school or an editor, read as a value for a model field."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def parse_value(field: models.Field, text: str):
+    """A visitor's or editor's text as a value for `field` ("$14,500" -> 14500 for numbers; an
+    empty text is "not reported" where the field allows it)."""
+    text = text.strip()
+    if text == "" and field.null:
+        return None
+    if isinstance(field, models.IntegerField | models.DecimalField):
+        text = text.replace("$", "").replace(",", "").strip()
+        if isinstance(field, models.IntegerField):
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise ValidationError(f"“{text}” is not a number.") from None
+            if number != number.to_integral_value():
+                raise ValidationError(f"“{text}” is not a whole number.")
+            return int(number)
+    return field.to_python(text)

@@ -1,0 +1,202 @@
+"""Proposals from school representatives, and the editors' decision on them.
+
+A proposal stores, per field, the value the representative saw and the one they propose.
+Applying is one transaction through model validation; each applied field is recorded as
+reported by the school (core/provenance.py). A proposed new program becomes a draft that an
+editor publishes.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from careers.models import Career, Certification, PublishStatus
+from core.mail import email_queue
+from core.provenance import Source, values_record_source
+from core.values import parse_value
+from programs.models import Program
+
+from .models import SchoolUpdate, SchoolUpdateField
+
+# What a representative can report about a program.
+UPDATABLE_FIELDS = [
+    "tuition_and_fees", "books_and_supplies", "cost_includes", "months_to_complete", "length",
+    "length_unit", "offers_day", "offers_evening", "offers_weekend", "delivery_format",
+    "externship_hours", "certifications", "admission_requirements", "program_url",
+]  # fmt: skip
+# What names a proposed new program; set when it is created, not through the value setter.
+NEW_PROGRAM_FIELDS = ["career", "credential_level"]
+REPORTED_BY_SCHOOL = "Reported by the school"
+
+
+class UpdateRefused(Exception):
+    pass
+
+
+def as_text(program: Program | None, name: str) -> str:
+    """A field's value as stored in a proposal (certifications as their slugs)."""
+    if program is None:
+        return ""
+    if name == "certifications":
+        return ",".join(sorted(program.certifications.values_list("slug", flat=True)))
+    return _text(getattr(program, name))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, models.QuerySet | list | tuple):
+        return ",".join(sorted(item.slug for item in value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, models.Model):
+        return value.slug
+    return str(value)
+
+
+def school_update_propose(*, representative, program: Program | None, data: dict, kind=None):
+    """Store what differs from what we show now; a proposal with nothing in it is refused."""
+    kind = kind or (SchoolUpdate.Kind.NEW_PROGRAM if program is None else SchoolUpdate.Kind.CHANGE)
+    if program is not None and program.school_id != representative.school_id:
+        raise UpdateRefused("That program belongs to another school.")
+    changes = []
+    for name, value in data.items():
+        old, new = as_text(program, name), _text(value)
+        if old != new:
+            changes.append(SchoolUpdateField(field=name, old_value=old, new_value=new))
+    if kind == SchoolUpdate.Kind.NEW_PROGRAM and not all(data.get(n) for n in NEW_PROGRAM_FIELDS):
+        raise UpdateRefused("Say which career and credential the new program leads to.")
+    if not changes and kind != SchoolUpdate.Kind.DISCONTINUE:
+        raise UpdateRefused(
+            "Nothing here differs from what we show now, so there is nothing to send."
+        )
+    with transaction.atomic():
+        update = SchoolUpdate.objects.create(
+            school=representative.school,
+            program=program,
+            representative=representative,
+            kind=kind,
+        )
+        for change in changes:
+            change.update = update
+        SchoolUpdateField.objects.bulk_create(changes)
+    return update
+
+
+def _set(program: Program, name: str, text: str):
+    if name == "certifications":
+        slugs = [slug for slug in text.split(",") if slug]
+        program.certifications.set(Certification.objects.filter(slug__in=slugs))
+        return
+    setattr(program, name, parse_value(program._meta.get_field(name), text))
+
+
+def _new_program(update: SchoolUpdate, values: dict) -> Program:
+    """The draft program a school proposed: an editor checks and publishes it."""
+    career = Career.objects.filter(slug=values.get("career", "")).first()
+    if career is None or not values.get("credential_level"):
+        raise UpdateRefused("A new program needs its career and credential to be applied.")
+    return Program(
+        school=update.school,
+        career=career,
+        cip_code=career.cip_codes[0],
+        cip_title=f"{career.title} (reported by the school)",
+        credential_level=values["credential_level"],
+        status=PublishStatus.DRAFT,
+        data_source=REPORTED_BY_SCHOOL,
+        data_year=str(timezone.localdate().year),
+    )
+
+
+def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> SchoolUpdate:
+    """Apply all proposed fields, or only those named in `fields`; the rest are not applied."""
+    with transaction.atomic():
+        update = SchoolUpdate.objects.select_for_update().get(pk=update.pk)
+        if update.status != SchoolUpdate.Status.PENDING:
+            raise UpdateRefused(f"This update is already {update.get_status_display().lower()}.")
+        chosen = [f for f in update.fields.all() if fields is None or f.field in fields]
+        if not chosen and update.kind != SchoolUpdate.Kind.DISCONTINUE:
+            raise UpdateRefused("Choose at least one field to apply, or reject the update.")
+        program = update.program
+        if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
+            program = _new_program(update, {c.field: c.new_value for c in chosen})
+        values = [c for c in chosen if c.field not in NEW_PROGRAM_FIELDS]
+        later = [c for c in values if c.field == "certifications"]  # need a saved program
+        for change in values:
+            if change not in later:
+                _set(program, change.field, change.new_value)
+        if update.kind == SchoolUpdate.Kind.DISCONTINUE:
+            program.is_offered = False
+        program.last_verified = timezone.localdate()
+        values_record_source(
+            program,
+            fields=[
+                *(c.field for c in chosen),
+                *(["is_offered"] if update.kind == SchoolUpdate.Kind.DISCONTINUE else []),
+            ],
+            source=Source.SCHOOL,
+        )
+        try:
+            program.full_clean()
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        program._history_user = reviewer
+        program._change_reason = f"School update #{update.pk} applied"
+        program.save()
+        for change in later:
+            _set(program, change.field, change.new_value)
+        applied = {change.pk for change in chosen}
+        for change in update.fields.all():
+            change.decision = (
+                SchoolUpdateField.Decision.APPLIED
+                if change.pk in applied
+                else SchoolUpdateField.Decision.SKIPPED
+            )
+            change.save(update_fields=["decision"])
+        everything = len(applied) == update.fields.count()
+        update.program = program
+        update.status = (
+            SchoolUpdate.Status.APPLIED if everything else SchoolUpdate.Status.PARTLY_APPLIED
+        )
+        update.decided_by, update.decided_at = reviewer, timezone.now()
+        update.save()
+        school_update_notify(update=update)
+    return update
+
+
+def school_update_reject(*, update: SchoolUpdate, reviewer, reason: str) -> SchoolUpdate:
+    if not reason.strip():
+        raise UpdateRefused("Give a reason to reject an update.")
+    with transaction.atomic():
+        update = SchoolUpdate.objects.select_for_update().get(pk=update.pk)
+        if update.status != SchoolUpdate.Status.PENDING:
+            raise UpdateRefused(f"This update is already {update.get_status_display().lower()}.")
+        update.status = SchoolUpdate.Status.REJECTED
+        update.reason = reason.strip()
+        update.decided_by, update.decided_at = reviewer, timezone.now()
+        update.save()
+        update.fields.update(decision=SchoolUpdateField.Decision.SKIPPED)
+        school_update_notify(update=update)
+    return update
+
+
+def school_update_notify(*, update: SchoolUpdate) -> None:
+    applied = [f.field for f in update.fields.all() if f.decision == "applied"]
+    if update.status == SchoolUpdate.Status.REJECTED:
+        body = f"Our editors did not apply your update, because: {update.reason}"
+    else:
+        body = "Our editors applied your update: " + (", ".join(applied) or "the program status")
+        if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
+            body += ". The new program is listed once an editor has checked and published it"
+        if update.status == SchoolUpdate.Status.PARTLY_APPLIED:
+            body += ". Some fields were not applied; you may send them again with a source"
+        body += "."
+    email_queue(
+        to=update.representative.email,
+        subject=f"Your update to {update.school.name}: {update.get_status_display().lower()}",
+        body=body,
+        purpose="school-update-decision",
+        about=f"schoolupdate:{update.pk}",
+    )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """One search box across careers, programs, schools and certifications."""
+
+    name = "search"
+    verbose_name = "Site search"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .ranking import set_candidate_threshold
+
+        connection_created.connect(set_candidate_threshold, dispatch_uid="search-threshold")
