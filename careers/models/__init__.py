@@ -1,0 +1,41 @@
+"""The careers app's models, in two modules: the guides editors write (guides.py) and the
+figures imported from public sources (figures.py). Everything is re-exported here, so
+`from careers.models import Career` and the app label, tables and migrations are unchanged."""
+
+from .figures import (
+    CipSocLink,
+    OnetSkill,
+    OnetTask,
+    OnetTechnology,
+    Projection,
+    WageEstimate,
+    WageEstimateQuerySet,
+    ZipCode,
+)
+from .guides import (
+    Career,
+    CareerQuerySet,
+    Certification,
+    GuideSection,
+    GuideSectionQuerySet,
+    Organization,
+    PublishStatus,
+)
+
+__all__ = [
+    "Career",
+    "CareerQuerySet",
+    "Certification",
+    "CipSocLink",
+    "GuideSection",
+    "GuideSectionQuerySet",
+    "OnetSkill",
+    "OnetTask",
+    "OnetTechnology",
+    "Organization",
+    "Projection",
+    "PublishStatus",
+    "WageEstimate",
+    "WageEstimateQuerySet",
+    "ZipCode",
+]

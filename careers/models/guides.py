@@ -1,0 +1,216 @@
+"""The career guides and what they cite: careers, their sections, certifications and the
+organizations behind them. Editors write these; PublishStatus says what the public sees."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from simple_history import register
+
+from core.markdown import render_markdown
+
+from .figures import Projection, WageEstimate
+
+
+class PublishStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class CareerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublishStatus.PUBLISHED)
+
+
+class Career(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    soc_code = models.CharField(
+        "SOC code",
+        max_length=7,
+        help_text="BLS Standard Occupational Classification code whose pay and outlook the guide "
+        "shows, e.g. 31-9092.",
+    )
+    cip_codes = models.JSONField(
+        "CIP codes",
+        default=list,
+        help_text="Classification of Instructional Programs codes of the programs that train for "
+        'this career, e.g. ["51.0801"].',
+    )
+    summary = models.TextField(help_text="One or two plain sentences shown on cards and in search.")
+    status = models.CharField(
+        max_length=10, choices=PublishStatus, default=PublishStatus.DRAFT, db_index=True
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    last_reviewed = models.DateField(null=True, blank=True)
+    state_regulator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The kind of state office that sets the rules for this work, e.g. "
+        '"the state\'s board of nursing". Shown on the state pages.',
+    )
+    leads_to = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="leads_from",
+        help_text="Careers in this directory that this one often leads to.",
+    )
+
+    objects = CareerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("careers:career_detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def national_wage(self):
+        return WageEstimate.objects.national().filter(soc_code=self.soc_code).first()
+
+    @cached_property
+    def projection(self):
+        return Projection.objects.filter(soc_code=self.soc_code).first()
+
+    @property
+    def onet_code(self):
+        return f"{self.soc_code}.00"
+
+
+class GuideSectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class GuideSection(models.Model):
+    """A section of a career guide. Editors edit the working copy (`heading`, `body`); the
+    public page shows the copy last published (`published_heading`, `published_body`), so an
+    edit goes live only when an editor publishes it (careers/guides.py)."""
+
+    class Key(models.TextChoices):
+        WHAT_THEY_DO = "what_they_do", "What they do"
+        WORK_SETTINGS = "work_settings", "Where they work"
+        TRAINING = "training", "Training"
+        PROGRAM_FORMATS = "program_formats", "Program formats and cost"
+        CERTIFICATION = "certification", "Certification and licensure"
+        STATE_RULES = "state_rules", "Rules by state"
+        SKILLS = "skills", "Skills"
+        STEPS = "steps", "Steps to get there"
+        CAREER_PATHS = "career_paths", "Career paths"
+        ASSOCIATIONS = "associations", "Professional associations"
+        COMPARE_PROGRAMS = "compare_programs", "How to compare programs"
+        QUESTIONS = "questions", "Questions to ask before enrolling"
+        NEXT_STEPS = "next_steps", "Next steps"
+
+    career = models.ForeignKey(Career, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(
+        max_length=20,
+        choices=Key,
+        blank=True,
+        help_text="Which standard part of the guide this is; leave empty for a section of your "
+        "own (a guide has each standard part once).",
+    )
+    heading = models.CharField(max_length=120)
+    body = models.TextField(help_text="Markdown: paragraphs, lists, ### sub-headings and links.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the guide; pay and outlook follow “Steps to get there”."
+    )
+    published_heading = models.CharField(max_length=120, blank=True, editable=False)
+    published_body = models.TextField(blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = GuideSectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["career", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["career", "key"],
+                condition=~models.Q(key=""),
+                name="unique_section_per_career",
+                violation_error_message="This guide already has that section: edit it instead, "
+                "or leave “Key” empty for a section of your own.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.career}: {self.heading}"
+
+    @property
+    def anchor(self):
+        return self.key.replace("_", "-") if self.key else f"section-{self.pk}"
+
+    @property
+    def is_published(self):
+        return self.published_at is not None
+
+    @property
+    def has_unpublished_edits(self):
+        return (self.heading, self.body) != (self.published_heading, self.published_body)
+
+    @cached_property
+    def body_html(self):
+        return render_markdown(self.body)
+
+    @cached_property
+    def published_body_html(self):
+        return render_markdown(self.published_body)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CERTIFYING_BODY = "certifying_body", "Certifying body"
+        ASSOCIATION = "association", "Professional association"
+        BOTH = "both", "Certifying body and association"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind)
+    website = models.URLField()
+    description = models.TextField(blank=True)
+    careers = models.ManyToManyField(Career, blank=True, related_name="organizations")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('careers:organization_list')}#{self.slug}"
+
+
+class Certification(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    abbreviation = models.CharField(max_length=40)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="certifications"
+    )
+    careers = models.ManyToManyField(Career, blank=True, related_name="certifications")
+    what_it_shows = models.TextField(blank=True)
+    eligibility_summary = models.TextField(blank=True)
+    renewal = models.TextField(blank=True, help_text="Leave empty where we are not sure.")
+    website = models.URLField()
+
+    class Meta:
+        ordering = ["abbreviation"]
+
+    def __str__(self):
+        return f"{self.abbreviation} — {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("careers:certification_detail", kwargs={"slug": self.slug})
+
+
+# Each edit is kept (`Career.history` ...). Registered here rather than as a class attribute so
+# that the history models live in careers.models, where Django's shell and pickle look for them
+# (declared in a models package, simple_history would put them in the module `careers`).
+register(Career, app="careers")
+register(GuideSection, app="careers")
+register(Organization, app="careers")
+register(Certification, app="careers")
