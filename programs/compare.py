@@ -1,8 +1,19 @@
-"""The rows of the compare page: what a student should line up before choosing a program."""
+"""The compare page: up to four programs side by side, in rows of what a student should line
+up before choosing a program."""
 
 from dataclasses import dataclass
 
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.generic import TemplateView
+
+from careers.forms import PayLookupForm
+from core.pages import PageMixin
 from core.templatetags.figures import dollars
+
+from .models import Program
+from .selections import COMPARE_LIMIT, compare_list, program_ids
 
 NOT_REPORTED = "Not reported"
 
@@ -106,3 +117,38 @@ ROWS = [
 
 def comparison_rows(programs) -> list[Row]:
     return [Row(label, [describe(program) for program in programs]) for label, describe in ROWS]
+
+
+class CompareView(PageMixin, TemplateView):
+    """Up to four programs side by side; the URL alone reproduces the comparison."""
+
+    template_name = "programs/compare.html"
+    page_title = "Compare programs"
+    robots = "noindex"
+
+    def get(self, request, *args, **kwargs):
+        if "programs" not in request.GET and len(compare_list(request.session)):
+            ids = ",".join(map(str, compare_list(request.session).ids))
+            return redirect(f"{reverse('programs:compare')}?{urlencode({'programs': ids})}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        requested = program_ids(self.request.GET.get("programs", ""))
+        zip_form = PayLookupForm(self.request.GET if "zip" in self.request.GET else None)
+        place = zip_form.cleaned_data["zip"] if zip_form.is_bound and zip_form.is_valid() else None
+        programs = Program.objects.for_listing().prefetch_related("certifications")
+        if place:
+            programs = programs.with_distance(place.latitude, place.longitude)
+        found = programs.in_bulk(requested[:COMPARE_LIMIT])
+        shown = [found[pk] for pk in requested[:COMPARE_LIMIT] if pk in found]
+        return super().get_context_data(
+            programs=shown,
+            rows=comparison_rows(shown),
+            too_many=len(requested) > COMPARE_LIMIT,
+            missing=len([pk for pk in requested[:COMPARE_LIMIT] if pk not in found]),
+            limit=COMPARE_LIMIT,
+            zip_form=zip_form,
+            place=place,
+            share_url=self.request.build_absolute_uri(self.request.get_full_path()),
+            **kwargs,
+        )

@@ -1,26 +1,21 @@
-"""The program listing's filters, facet counts and sorting, built on ProgramQuerySet methods.
+"""The program listing's filters and sorting: the FilterSet, its form and validation, each
+filter applied through a ProgramQuerySet method. Facet counts (facets.py) and the chips of the
+active filters (chips.py) are built on it.
 
 URL parameters (stable, shareable): career, q, state, zip, radius, credential, sector, cost_max,
 length_max, distance_ed, evening_weekend, open_admission, federal_aid, certification, sort, page.
 An invalid value is reported beside its field and the other filters still apply.
 """
 
-import hashlib
-
 import django_filters
 from django import forms
-from django.core.cache import cache
-from django.db.models import Count, Q
-from django.utils.functional import cached_property
-from django.utils.http import urlencode
 
 from careers.forms import ZipCodeField
 from careers.models import Career, Certification
-from core.geography import STATE_CHOICES, state_name
-from core.pagecache import content_version
+from core.geography import STATE_CHOICES
 
 from .models import CredentialLevel, Program, Sector
-from .querysets import school_has
+from .querysets import costs_at_most, lasts_at_most
 
 RADIUS_CHOICES = [("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 DEFAULT_RADIUS = 25
@@ -40,14 +35,8 @@ FLAGS = {
     "open_admission": ("Open admission", "open_admission"),
     "federal_aid": ("Takes federal student aid", "federal_aid_eligible"),
 }
-# The "up to" filters: URL name, Program field, preset limits.
-STEPS = [("cost_max", "total_cost", COST_STEPS), ("length_max", "months_to_complete", MONTH_STEPS)]
-STEP_LABELS = {
-    "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
-    "length_max": (lambda v: f"Up to {v} months", "Any length"),
-}
-# Facet counts are recomputed only when published data changes; this is a backstop.
-FACET_CACHE_SECONDS = 60 * 60
+# The "up to" filters: URL name, the condition for a limit (programs/querysets.py), preset limits.
+STEPS = [("cost_max", costs_at_most, COST_STEPS), ("length_max", lasts_at_most, MONTH_STEPS)]
 
 
 class ZipFilter(django_filters.CharFilter):
@@ -187,6 +176,15 @@ class ProgramFilter(django_filters.FilterSet):
             if name not in ("sort", "radius") and value not in (None, "")
         }
 
+    def combination(self):
+        """The active filters as a sorted list of (name, text) pairs, with the radius when a ZIP
+        code is searched around: however the URL spells them, the same filters give the same
+        list (the facet counts and the export are cached under it)."""
+        combination = sorted((name, str(value)) for name, value in self.active().items())
+        if self.place:
+            combination.append(("radius", str(self.radius_miles)))
+        return combination
+
     def default_order(self, queryset):
         return queryset.by_distance() if self.place else queryset.by_name()
 
@@ -241,149 +239,3 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         _, method = SORTS[value]
         return getattr(queryset, method)()
-
-    # Facet counts: how many results each value would give with the other active filters.
-
-    def without(self, excluded):
-        """The base queryset with every active filter applied except `excluded`."""
-        queryset = self.queryset.all()
-        for name, value in self.active().items():
-            if name != excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
-    def counts_by(self, excluded, path):
-        # A program has at most one row per certification, so no DISTINCT is needed.
-        rows = self.without(excluded).values(path).annotate(n=Count("pk"))
-        return {row[path]: row["n"] for row in rows}
-
-    def step_values(self, name, steps):
-        chosen = self.valid.get(name)
-        return sorted({*steps, int(chosen)} if chosen is not None else set(steps))
-
-    def scalar_counts(self):
-        """The yes/no and "up to" counts. Those whose filter is not active share one query (their
-        base is every active filter); each active one needs its own base without itself."""
-        wanted = {name: {name: school_has(flag)} for name, (_, flag) in FLAGS.items()}
-        for name, path, steps in STEPS:
-            wanted[name] = {
-                f"{name}:{v}": Q(**{f"{path}__lte": v}) for v in self.step_values(name, steps)
-            }
-        active = self.active()
-        groups = [(None, [n for n in wanted if n not in active])]
-        groups += [(name, [name]) for name in wanted if name in active]
-        counts = {}
-        for excluded, names in groups:
-            if names:
-                conditions = {key: q for name in names for key, q in wanted[name].items()}
-                counts |= self.without(excluded).aggregate(
-                    **{key: Count("pk", filter=q) for key, q in conditions.items()}
-                )
-        return counts
-
-    def count_facets(self):
-        return {
-            "career": self.counts_by("career", "career__slug"),
-            "state": {c.lower(): n for c, n in self.counts_by("state", "school__state").items()},
-            "credential": self.counts_by("credential", "credential_level"),
-            "sector": self.counts_by("sector", "school__sector"),
-            "certification": self.counts_by("certification", "certifications__slug"),
-            "scalar": self.scalar_counts(),
-        }
-
-    @cached_property
-    def content_version(self):
-        """Read once per page: both the facet counts and the filter form are keyed on it."""
-        return content_version()
-
-    @property
-    def facet_counts(self):
-        """Every facet's counts for this combination of filters, computed once and then read
-        from the shared cache until published data changes (the key holds the content version)."""
-        if not hasattr(self, "_facet_counts"):
-            combination = sorted((name, str(value)) for name, value in self.active().items())
-            if self.place:
-                combination.append(("radius", str(self.radius_miles)))
-            digest = hashlib.sha256(repr(combination).encode()).hexdigest()
-            key = f"facets:{self.content_version}:{digest}"
-            self._facet_counts = cache.get(key)
-            if self._facet_counts is None:
-                self._facet_counts = self.count_facets()
-                cache.set(key, self._facet_counts, FACET_CACHE_SECONDS)
-        return self._facet_counts
-
-    @property
-    def form_cache_key(self):
-        """What the rendered filter form depends on: the values sent and the content version
-        (which moves the facet counts). None when the form shows errors: rendered fresh."""
-        if self.is_bound and self.form.errors:
-            return None
-        data = self.data if self.is_bound else {}
-        sent = sorted((name, data.getlist(name)) for name in self.form.fields if name in data)
-        return f"{self.content_version}:{sent!r}"
-
-    @property
-    def total(self):
-        """How many programs match, taken from the career facet instead of a COUNT query: every
-        listed program has exactly one career."""
-        by_career = self.facet_counts["career"]
-        career = self.active().get("career")
-        return by_career.get(career, 0) if career else sum(by_career.values())
-
-    def facets(self):
-        """Label every choice with its count; called once per page render."""
-        counts = self.facet_counts
-        fields = self.form.fields
-        for name in ("career", "state", "credential", "sector"):
-            fields[name].choices = self.labelled(fields[name].choices, counts[name])
-        by_cert = counts["certification"]
-        fields["certification"].choices = [
-            (value, label)
-            for value, label in self.labelled(fields["certification"].choices, by_cert)
-            if not value or by_cert.get(value) or value == self.valid.get("certification")
-        ]
-        scalar = counts["scalar"]
-        for name, (label, _) in FLAGS.items():
-            self.form[name].label = f"{label} ({scalar[name]:,})"  # BoundFields cache labels
-        for name, _, steps in STEPS:
-            describe, empty = STEP_LABELS[name]
-            fields[name].widget.choices = [("", empty)] + [
-                (str(v), f"{describe(v)} ({scalar[f'{name}:{v}']:,})")
-                for v in self.step_values(name, steps)
-            ]
-
-    @staticmethod
-    def labelled(choices, counts):
-        return [
-            (value, f"{label} ({counts.get(value, 0):,})" if value else label)
-            for value, label in choices
-        ]
-
-    # Active filters as removable chips
-
-    def chips(self, query):
-        """(label, URL without that filter) for each active filter; `query` is request.GET."""
-        labels = {
-            "q": lambda v: f"Keyword: {v}",
-            "career": lambda v: self.careers[v].title,
-            "zip": lambda v: f"Within {self.radius_miles} miles of {v.code}",
-            "state": lambda v: state_name(v),
-            "credential": lambda v: CredentialLevel(v).label,
-            "sector": lambda v: Sector(v).label,
-            "cost_max": lambda v: f"Total cost up to ${int(v):,}",
-            "length_max": lambda v: f"Up to {int(v)} months",
-            "certification": lambda v: f"Prepares for {self.certifications[v].abbreviation}",
-            **{name: (lambda v, name=name: FLAGS[name][0]) for name in FLAGS},
-        }
-        chips = []
-        for name, value in self.active().items():
-            dropped = {name, "page"} | ({"radius"} if name == "zip" else set())
-            remaining = [
-                (key, item)
-                for key, items in query.lists()
-                if key not in dropped
-                for item in items
-                if item
-            ]
-            chips.append((labels[name](value), f"?{urlencode(remaining)}" if remaining else "?"))
-        return chips

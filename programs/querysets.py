@@ -20,6 +20,18 @@ def school_has(flag) -> Q:
     return Q(**{f"school__{flag}": True})
 
 
+def costs_at_most(amount) -> Q:
+    """The condition "the program's reported whole-program cost is at most `amount`" (an
+    unknown cost does not meet it)."""
+    return Q(total_cost__lte=amount)
+
+
+def lasts_at_most(months) -> Q:
+    """The condition "the program is reported to take at most `months` months" (an unknown
+    length does not meet it)."""
+    return Q(months_to_complete__lte=months)
+
+
 class VerifiedQuerySet(models.QuerySet):
     def stale(self, cutoff):
         """Never verified by an editor, or last verified before `cutoff`."""
@@ -62,7 +74,7 @@ class ProgramQuerySet(VerifiedQuerySet):
 
     def lasting_at_most(self, months):
         """Programs reported to take at most `months` months; unknown lengths drop out."""
-        return self.filter(months_to_complete__lte=months)
+        return self.filter(lasts_at_most(months))
 
     def matching(self, text):
         """Every word appears in the school's name or city, the career or the field of study."""
@@ -78,7 +90,7 @@ class ProgramQuerySet(VerifiedQuerySet):
 
     def costing_at_most(self, amount):
         """Programs whose reported whole-program cost is at most `amount` (unknowns drop out)."""
-        return self.filter(total_cost__lte=amount)
+        return self.filter(costs_at_most(amount))
 
     def with_distance(self, latitude: float, longitude: float):
         """Annotate `distance_miles`: the great-circle (haversine) distance from a point to the

@@ -1,4 +1,13 @@
-"""The visitor's shortlist and compare list, kept in their session (no account needed)."""
+"""The visitor's shortlist and compare list, kept in their session (no account needed), and the
+views that add to them, show the shortlist and send it to the compare page (compare.py)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.generic import TemplateView, View
+
+from core.pages import PageMixin, safe_local_path
 
 from .models import Program
 
@@ -52,3 +61,67 @@ def compare_list(session):
 
 def shortlist(session):
     return ProgramSelection(session, "shortlist")
+
+
+def program_ids(text: str) -> list[int]:
+    """ "12,7,31" -> [12, 7, 31]; anything that is not a plain number is dropped."""
+    ids = []
+    for part in text.split(","):
+        part = part.strip()
+        if part.isascii() and part.isdigit() and len(part) < 12 and int(part) not in ids:
+            ids.append(int(part))
+    return ids
+
+
+class SelectionUpdateView(View):
+    """Add a program to, or remove it from, the visitor's shortlist or compare list (POST)."""
+
+    selection = None  # compare_list or shortlist
+    noun = ""
+
+    def post(self, request):
+        ids = program_ids(request.POST.get("program", ""))
+        program = Program.objects.published().filter(pk__in=ids[:1]).first()
+        back = safe_local_path(request.POST.get("next") or reverse("programs:program_list"))
+        if program is None:
+            messages.error(request, "We couldn't find that program.")
+            return redirect(back)
+        selection = self.selection(request.session)
+        if request.POST.get("action") == "remove":
+            selection.remove(program.pk)
+            messages.success(request, f"Removed {program.school.name} from your {self.noun}.")
+        elif selection.add(program.pk):
+            messages.success(
+                request, f"Added {program.school.name} to your {self.noun} ({len(selection)})."
+            )
+        else:
+            messages.warning(
+                request,
+                f"You can compare up to {COMPARE_LIMIT} programs at a time. Remove one from the "
+                "compare page first, or save this one to your shortlist.",
+            )
+        return redirect(back)
+
+
+class ShortlistView(PageMixin, TemplateView):
+    template_name = "programs/shortlist.html"
+    page_title = "Your shortlist"
+    robots = "noindex"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            programs=shortlist(self.request.session).programs(), limit=COMPARE_LIMIT, **kwargs
+        )
+
+
+class ShortlistToCompareView(View):
+    """One click: the first four saved programs become the compare list."""
+
+    def post(self, request):
+        saved = shortlist(request.session).programs()
+        chosen = [program.pk for program in saved[:COMPARE_LIMIT]]
+        compare_list(request.session).replace(chosen)
+        if len(saved) > COMPARE_LIMIT:
+            messages.info(request, f"Comparing the first {COMPARE_LIMIT} programs you saved.")
+        query = urlencode({"programs": ",".join(map(str, chosen))})
+        return redirect(f"{reverse('programs:compare')}?{query}")

@@ -3,7 +3,15 @@ from django.urls import path
 from core.pagecache import cache_public_page
 
 from . import views
-from .selections import compare_list, shortlist
+from .compare import CompareView
+from .export import ProgramExportView
+from .selections import (
+    SelectionUpdateView,
+    ShortlistToCompareView,
+    ShortlistView,
+    compare_list,
+    shortlist,
+)
 
 page = cache_public_page()
 
@@ -14,24 +22,24 @@ urlpatterns = [
         cache_public_page(popular_only=["q", "zip"])(views.ProgramListView.as_view()),
         name="program_list",
     ),
-    path("programs/export.csv", views.ProgramExportView.as_view(), name="program_export"),
+    path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),
     path("programs/<int:pk>/", page(views.ProgramDetailView.as_view()), name="program_detail"),
     path(
         "schools/<int:unitid>/<slug:slug>/",
         page(views.SchoolDetailView.as_view()),
         name="school_detail",
     ),
-    path("compare/", views.CompareView.as_view(), name="compare"),
+    path("compare/", CompareView.as_view(), name="compare"),
     path(
         "compare/update/",
-        views.SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),
+        SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),
         name="compare_update",
     ),
-    path("shortlist/", views.ShortlistView.as_view(), name="shortlist"),
+    path("shortlist/", ShortlistView.as_view(), name="shortlist"),
     path(
         "shortlist/update/",
-        views.SelectionUpdateView.as_view(selection=shortlist, noun="shortlist"),
+        SelectionUpdateView.as_view(selection=shortlist, noun="shortlist"),
         name="shortlist_update",
     ),
-    path("shortlist/compare/", views.ShortlistToCompareView.as_view(), name="shortlist_compare"),
+    path("shortlist/compare/", ShortlistToCompareView.as_view(), name="shortlist_compare"),
 ]

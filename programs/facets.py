@@ -1,0 +1,152 @@
+"""Facet counts of the program listing: how many programs each filter value would give, with the
+other active filters applied.
+
+Counted with the FilterSet's own filters (so through the ProgramQuerySet methods) and the same
+conditions (programs/querysets.py), in a few GROUP BY and aggregate queries; kept in the shared
+cache per filter combination under the content version, so an edit counts them again. The
+filter form labelled with them is cached as a rendered fragment by the listing's template, under
+`Facets.form_cache_key`.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils.functional import cached_property
+
+from core.pagecache import content_version
+
+from .filters import FLAGS, STEPS
+from .querysets import school_has
+
+# Counts are recomputed when published data changes (the content version moves); this is a
+# backstop.
+FACET_CACHE_SECONDS = 60 * 60
+STEP_LABELS = {
+    "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
+    "length_max": (lambda v: f"Up to {v} months", "Any length"),
+}
+
+
+class Facets:
+    """The facet counts of one filtered listing (`filterset`, a bound ProgramFilter)."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+    @cached_property
+    def version(self):
+        """Read once per page: the counts and the rendered filter form are keyed on it."""
+        return content_version()
+
+    @cached_property
+    def counts(self):
+        """Every facet's counts for this combination of filters: from the shared cache, or
+        counted and kept there (the key holds the content version)."""
+        digest = hashlib.sha256(repr(self.filterset.combination()).encode()).hexdigest()
+        key = f"facets:{self.version}:{digest}"
+        counts = cache.get(key)
+        if counts is None:
+            counts = self.count()
+            cache.set(key, counts, FACET_CACHE_SECONDS)
+        return counts
+
+    @property
+    def total(self):
+        """How many programs match, taken from the career facet instead of a COUNT query: every
+        listed program has exactly one career."""
+        by_career = self.counts["career"]
+        career = self.filterset.active().get("career")
+        return by_career.get(career, 0) if career else sum(by_career.values())
+
+    @property
+    def form_cache_key(self):
+        """What the rendered filter form depends on: the values sent and the content version
+        (which moves the counts and the choices). None when the form shows errors: rendered
+        fresh."""
+        filterset = self.filterset
+        if filterset.is_bound and filterset.form.errors:
+            return None
+        data = filterset.data if filterset.is_bound else {}
+        sent = sorted((name, data.getlist(name)) for name in filterset.form.fields if name in data)
+        return f"{self.version}:{sent!r}"
+
+    # Counting
+
+    def without(self, excluded):
+        """The base queryset with every active filter applied except `excluded`."""
+        filterset = self.filterset
+        queryset = filterset.queryset.all()
+        for name, value in filterset.active().items():
+            if name != excluded:
+                queryset = filterset.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def counts_by(self, excluded, path):
+        # A program has at most one row per certification, so no DISTINCT is needed.
+        rows = self.without(excluded).values(path).annotate(n=Count("pk"))
+        return {row[path]: row["n"] for row in rows}
+
+    def step_values(self, name, steps):
+        chosen = self.filterset.valid.get(name)
+        return sorted({*steps, int(chosen)} if chosen is not None else set(steps))
+
+    def scalar_counts(self):
+        """The yes/no and "up to" counts. Those whose filter is not active share one query (their
+        base is every active filter); each active one needs its own base without itself."""
+        wanted = {name: {name: school_has(flag)} for name, (_, flag) in FLAGS.items()}
+        for name, condition, steps in STEPS:
+            wanted[name] = {f"{name}:{v}": condition(v) for v in self.step_values(name, steps)}
+        active = self.filterset.active()
+        groups = [(None, [n for n in wanted if n not in active])]
+        groups += [(name, [name]) for name in wanted if name in active]
+        counts = {}
+        for excluded, names in groups:
+            if names:
+                conditions = {key: q for name in names for key, q in wanted[name].items()}
+                counts |= self.without(excluded).aggregate(
+                    **{key: Count("pk", filter=q) for key, q in conditions.items()}
+                )
+        return counts
+
+    def count(self):
+        return {
+            "career": self.counts_by("career", "career__slug"),
+            "state": {c.lower(): n for c, n in self.counts_by("state", "school__state").items()},
+            "credential": self.counts_by("credential", "credential_level"),
+            "sector": self.counts_by("sector", "school__sector"),
+            "certification": self.counts_by("certification", "certifications__slug"),
+            "scalar": self.scalar_counts(),
+        }
+
+    # Showing them
+
+    def label_form(self):
+        """Label every choice of the filter form with its count; once per page render."""
+        counts, form = self.counts, self.filterset.form
+        fields = form.fields
+        for name in ("career", "state", "credential", "sector"):
+            fields[name].choices = labelled(fields[name].choices, counts[name])
+        by_cert = counts["certification"]
+        chosen = self.filterset.valid.get("certification")
+        fields["certification"].choices = [
+            (value, label)
+            for value, label in labelled(fields["certification"].choices, by_cert)
+            if not value or by_cert.get(value) or value == chosen
+        ]
+        scalar = counts["scalar"]
+        for name, (label, _) in FLAGS.items():
+            form[name].label = f"{label} ({scalar[name]:,})"  # BoundFields cache labels
+        for name, _, steps in STEPS:
+            describe, empty = STEP_LABELS[name]
+            fields[name].widget.choices = [("", empty)] + [
+                (str(v), f"{describe(v)} ({scalar[f'{name}:{v}']:,})")
+                for v in self.step_values(name, steps)
+            ]
+
+
+def labelled(choices, counts):
+    return [
+        (value, f"{label} ({counts.get(value, 0):,})" if value else label)
+        for value, label in choices
+    ]
