@@ -1,6 +1,7 @@
-"""The program listing as CSV, /programs/export.csv: the filtered programs, every column of
-PROGRAM_CSV_COLUMNS (resources.py), each cell spreadsheet-safe. Refused with a 400 for an invalid
-filter and a 429 past EXPORT_RATE_LIMIT; the finished file is kept in the shared cache."""
+"""The program listing as CSV, /programs/export.csv: the filtered programs, in the public
+columns of PROGRAM_CSV_COLUMNS (resources.py, which the admin's program file reads too), each
+cell spreadsheet-safe. Refused with a 400 for an invalid filter and a 429 past
+EXPORT_RATE_LIMIT; the finished file is kept in the shared cache."""
 
 import csv
 import hashlib
@@ -10,18 +11,21 @@ import math
 
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import FloatField, Value
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import View
 from django_ratelimit import ALL
 
+from core.csvsafe import csv_safe
 from core.pagecache import content_version
 from core.ratelimits import rate_limit, with_retry_after
 
 from .filters import ProgramFilter
 from .models import Program
-from .resources import program_csv_rows
+from .resources import PUBLIC_COLUMNS
 
 # The export's finished CSV is kept per filter combination; its key holds the content version,
 # so an edit makes it stale at once and this is only a backstop.
@@ -72,6 +76,31 @@ def export_cache_key(filterset, origin, version):
     combination = [*filterset.combination(), ("sort", filterset.sort_key)]
     digest = hashlib.sha256(repr((origin, combination)).encode()).hexdigest()
     return f"export:{version}:{digest}"
+
+
+URL_PLACEHOLDER = 918273645
+
+
+def program_csv_rows(programs, origin):
+    """The header and then one row per program, read as plain values (no model instances) in
+    the queryset's order; `origin` ("https://example.org"), worked out once per request, makes
+    each program page's address absolute. Cells are csv_safe."""
+    if "distance_miles" not in programs.query.annotations:
+        programs = programs.annotate(distance_miles=Value(None, output_field=FloatField()))
+    url = reverse("programs:program_detail", kwargs={"pk": URL_PLACEHOLDER})
+    before, after = url.split(str(URL_PLACEHOLDER))
+    before = origin + before
+    shows = [
+        (lambda pk: f"{before}{pk}{after}") if column.name == "program_url" else column.show
+        for column in PUBLIC_COLUMNS
+    ]
+    yield [column.name for column in PUBLIC_COLUMNS]
+    paths = [column.path for column in PUBLIC_COLUMNS]
+    for values in programs.values_list(*paths).iterator(chunk_size=2000):
+        yield [
+            csv_safe(show(value) if show else value)
+            for show, value in zip(shows, values, strict=True)
+        ]
 
 
 def csv_chunks(rows):

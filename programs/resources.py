@@ -1,16 +1,19 @@
 """What the site's CSV files hold: the admin's import and export of schools and programs
-(django-import-export), and the public download of the program listing.
+(django-import-export), and the public download of the program listing (export.py).
 
-Admin rows are matched on their natural keys (IPEDS unitid; unitid + CIP + credential level);
-the admin shows every row's validation errors in a preview before anything is saved. Every
-exported cell goes through core.csvsafe, so a spreadsheet never runs a value as a formula.
+The program columns are listed once, in PROGRAM_CSV_COLUMNS: the public download and the admin's
+program resource both read that list. Admin rows are matched on their natural keys (IPEDS
+unitid; unitid + CIP + credential level); the admin shows every row's validation errors in a
+preview before anything is saved. Every exported cell goes through core.csvsafe, so a
+spreadsheet never runs a value as a formula.
 """
 
-from django.db.models import FloatField, Value
-from django.urls import reverse
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from import_export import fields, resources, widgets
 
-from careers.models import Career
+from careers.models import PublishStatus
 from core.csvsafe import csv_safe, csv_unescape
 from core.provenance import Source, values_record_edits
 
@@ -53,86 +56,160 @@ class SchoolResource(SpreadsheetSafeResource):
         report_skipped = True
 
 
-class ProgramResource(SpreadsheetSafeResource):
-    unitid = fields.Field(
-        attribute="school",
-        column_name="unitid",
-        widget=widgets.ForeignKeyWidget(School, field="unitid"),
-    )
-    career = fields.Field(
-        attribute="career",
-        column_name="career",
-        widget=widgets.ForeignKeyWidget(Career, field="slug"),
-    )
-
-    class Meta:
-        model = Program
-        import_id_fields = ["unitid", "cip_code", "credential_level"]
-        fields = [
-            "id", "unitid", "career", "cip_code", "cip_title", "credential_level", "length",
-            "length_unit", "months_to_complete", "tuition_and_fees", "books_and_supplies",
-            "cost_gap", "graduates_per_year", "status", "data_source", "data_year",
-            "last_verified",
-        ]  # fmt: skip
-        exclude = ["total_cost"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-
 def labels(choices):
     """A stored choice as get_FOO_display() shows it (the value itself if it isn't a choice)."""
     names = dict(choices)
     return lambda value: names.get(value, value)
 
 
-# The public download of the listing, /programs/export.csv: each column's name, what
-# .values_list() reads for it, and how the stored value is shown (None: as it is).
+@dataclass(frozen=True)
+class Column:
+    """One column of the program CSVs.
+
+    `name` heads it in the public download, /programs/export.csv (None: not there); `path` is
+    what is read for it from a program (a .values_list() path); `choices`, if given, show a
+    stored value as its label. In the admin's file it is headed by `path` when that is a
+    Program field, else by `name`, or by `admin_name`; `writes`: an admin import sets it (else
+    the admin exports it only); `found_by`: other fields of a related row (career, school) an
+    import may name it by, besides the one exported.
+    """
+
+    name: str | None
+    path: str
+    choices: list | None = None
+    writes: bool = False
+    admin: bool = True
+    admin_name: str | None = None
+    found_by: tuple[str, ...] = ()
+
+    @property
+    def show(self) -> Callable | None:
+        return labels(self.choices) if self.choices else None
+
+    @property
+    def header_in_admin(self) -> str:
+        return self.admin_name or (self.name if "__" in self.path else self.path)
+
+
 PROGRAM_CSV_COLUMNS = [
-    ("program_url", "pk", None),  # made the program page's address by program_csv_rows
-    ("school", "school__name", None),
-    ("city", "school__city", None),
-    ("state", "school__state", None),
-    ("ipeds_unitid", "school__unitid", None),
-    ("career", "career__title", None),
-    ("credential", "credential_level", labels(CredentialLevel.choices)),
-    ("cip_code", "cip_code", None),
-    ("total_cost_usd", "total_cost", None),
-    ("tuition_and_fees_usd", "tuition_and_fees", None),
-    ("books_and_supplies_usd", "books_and_supplies", None),
-    ("cost_note", "cost_gap", labels(Program.CostGap.choices)),
-    ("months_to_complete", "months_to_complete", None),
-    ("length", "length", None),
-    ("length_unit", "length_unit", labels(Program.LengthUnit.choices)),
-    ("graduates_2023_24", "graduates_per_year", None),
-    ("school_type", "school__sector", labels(Sector.choices)),
-    ("federal_student_aid", "school__federal_aid_eligible", None),
-    ("school_offers_distance_education", "school__distance_education", None),
-    ("school_offers_evening_weekend", "school__evening_weekend", None),
-    ("open_admission", "school__open_admission", None),
-    ("distance_miles", "distance_miles", None),  # from a ZIP code search, else empty
-    ("data_source", "data_source", None),
-    ("data_year", "data_year", None),
-    ("last_verified", "last_verified", None),
+    Column("program_url", "pk", admin=False),  # the page's address (export.program_csv_rows)
+    Column("school", "school__name"),
+    Column("city", "school__city"),
+    Column("state", "school__state"),
+    Column("ipeds_unitid", "school__unitid", writes=True, admin_name="unitid"),
+    Column("career", "career__title", writes=True, found_by=("slug",)),
+    Column("credential", "credential_level", CredentialLevel.choices, writes=True),
+    Column("cip_code", "cip_code", writes=True),
+    Column(None, "cip_title", writes=True),
+    Column("total_cost_usd", "total_cost"),  # tuition and fees plus books, by the database
+    Column("tuition_and_fees_usd", "tuition_and_fees", writes=True),
+    Column("books_and_supplies_usd", "books_and_supplies", writes=True),
+    Column("cost_note", "cost_gap", Program.CostGap.choices, writes=True),
+    Column("months_to_complete", "months_to_complete", writes=True),
+    Column("length", "length", writes=True),
+    Column("length_unit", "length_unit", Program.LengthUnit.choices, writes=True),
+    Column("graduates_2023_24", "graduates_per_year", writes=True),
+    Column("school_type", "school__sector", Sector.choices),
+    Column("federal_student_aid", "school__federal_aid_eligible"),
+    Column("school_offers_distance_education", "school__distance_education"),
+    Column("school_offers_evening_weekend", "school__evening_weekend"),
+    Column("open_admission", "school__open_admission"),
+    Column("distance_miles", "distance_miles", admin=False),  # from a ZIP code search, else empty
+    Column(None, "status", PublishStatus.choices, writes=True),
+    Column("data_source", "data_source", writes=True),
+    Column("data_year", "data_year", writes=True),
+    Column("last_verified", "last_verified", writes=True),
 ]
-URL_PLACEHOLDER = 918273645
+PUBLIC_COLUMNS = [column for column in PROGRAM_CSV_COLUMNS if column.name]
 
 
-def program_csv_rows(programs, origin):
-    """The header and then one row per program for the public CSV, read as plain values (no
-    model instances) in the queryset's order; `origin` ("https://example.org"), worked out once
-    per request, makes each program page's address absolute. Cells are csv_safe."""
-    if "distance_miles" not in programs.query.annotations:
-        programs = programs.annotate(distance_miles=Value(None, output_field=FloatField()))
-    url = reverse("programs:program_detail", kwargs={"pk": URL_PLACEHOLDER})
-    before, after = url.split(str(URL_PLACEHOLDER))
-    before = origin + before
-    shows = [show for _, _, show in PROGRAM_CSV_COLUMNS]
-    shows[0] = lambda pk: f"{before}{pk}{after}"
-    yield [name for name, _, _ in PROGRAM_CSV_COLUMNS]
-    paths = [path for _, path, _ in PROGRAM_CSV_COLUMNS]
-    for values in programs.values_list(*paths).iterator(chunk_size=2000):
-        yield [
-            csv_safe(show(value) if show else value)
-            for show, value in zip(shows, values, strict=True)
-        ]
+class ShownWidget(widgets.Widget):
+    """An exported-only value, written as the public download shows it."""
+
+    def __init__(self, show=None):
+        super().__init__(coerce_to_string=False)
+        self.show = show
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.show(value) if self.show else value
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice written as its label; read back from its label or its stored value."""
+
+    def __init__(self, choices):
+        super().__init__(allow_blank=True)
+        self.labels = dict(choices)
+        self.values = {label: value for value, label in choices}
+
+    def render(self, value, obj=None, **kwargs):
+        return self.labels.get(value, value or "")
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return self.values.get(value, value)
+
+
+class RelatedWidget(widgets.ForeignKeyWidget):
+    """A related row written as its `field`; read back from that field or one of `found_by`."""
+
+    def __init__(self, model, field, found_by=()):
+        super().__init__(model, field=field)
+        self.found_by = found_by
+
+    def get_instance_by_lookup_fields(self, value, row, **kwargs):
+        for name in self.found_by:
+            found = self.get_queryset(value, row, **kwargs).filter(**{name: value}).first()
+            if found is not None:
+                return found
+        return super().get_instance_by_lookup_fields(value, row, **kwargs)
+
+
+def admin_field(column: Column) -> fields.Field:
+    """The admin resource's field for a column of PROGRAM_CSV_COLUMNS."""
+    header = column.header_in_admin
+    if not column.writes:
+        return fields.Field(
+            attribute=column.path,
+            column_name=header,
+            widget=ShownWidget(column.show),
+            readonly=True,
+        )
+    if "__" in column.path:  # a related row, named by one of its fields
+        relation, field = column.path.split("__")
+        model = Program._meta.get_field(relation).related_model
+        widget = RelatedWidget(model, field, column.found_by)
+        return fields.Field(attribute=relation, column_name=header, widget=widget)
+    if column.choices:
+        return fields.Field(
+            attribute=column.path, column_name=header, widget=ChoiceWidget(column.choices)
+        )
+    django_field = Program._meta.get_field(column.path)
+    field = SpreadsheetSafeResource.field_from_django_field(column.path, django_field, False)
+    field.column_name = header
+    return field
+
+
+ADMIN_COLUMNS = [column for column in PROGRAM_CSV_COLUMNS if column.admin]
+
+
+class ProgramResource(SpreadsheetSafeResource):
+    """The admin's program file: the columns of PROGRAM_CSV_COLUMNS, choices written as their
+    labels and the school's own details exported only."""
+
+    class Meta:
+        model = Program
+        fields = [column.header_in_admin for column in ADMIN_COLUMNS]
+        import_id_fields = ["unitid", "cip_code", "credential_level"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("school", "career")
+
+
+# Its fields come from the column list, not from the model.
+ProgramResource.fields = {column.header_in_admin: admin_field(column) for column in ADMIN_COLUMNS}
