@@ -1,11 +1,15 @@
+from datetime import timedelta
+
 from django.contrib import admin
 from django.db.models import F
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .guides import guide_section_discard_edits, guide_section_publish
 from .models import (
     Career,
     Certification,
+    CertificationRoute,
     CipSocLink,
     GuideSection,
     OnetSkill,
@@ -131,6 +135,12 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["abbreviation"]}
 
 
+class CertificationRouteInline(admin.StackedInline):
+    model = CertificationRoute
+    extra = 0
+    fields = ["order", "basis", "description", "accreditors", "source_url", "last_checked"]
+
+
 @admin.register(Certification)
 class CertificationAdmin(SimpleHistoryAdmin):
     list_display = ["abbreviation", "name", "organization"]
@@ -139,6 +149,34 @@ class CertificationAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
     filter_horizontal = ["careers"]
     prepopulated_fields = {"slug": ["abbreviation"]}
+    inlines = [CertificationRouteInline]
+
+
+class RouteCheckFilter(admin.SimpleListFilter):
+    title = "last checked"
+    parameter_name = "checked"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Over 12 months ago"), ("recent", "In the last 12 months")]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.localdate() - timedelta(days=365)
+        if self.value() == "stale":
+            return queryset.filter(last_checked__lt=cutoff)
+        if self.value() == "recent":
+            return queryset.filter(last_checked__gte=cutoff)
+        return queryset
+
+
+@admin.register(CertificationRoute)
+class CertificationRouteAdmin(SimpleHistoryAdmin):
+    """Eligibility routes, each checked against the awarding body's page: the list shows which
+    are due a check."""
+
+    list_display = ["certification", "basis", "description", "accreditors", "last_checked"]
+    list_filter = [RouteCheckFilter, "basis", "certification__organization"]
+    search_fields = ["certification__abbreviation", "description"]
+    autocomplete_fields = ["certification"]
 
 
 class ImportedDataAdmin(admin.ModelAdmin):

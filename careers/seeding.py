@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from core.datafiles import DataFileError, after_bulk_load
 
-from .models import Career, Certification, GuideSection, Organization, PublishStatus
+from .models import (
+    Career,
+    Certification,
+    CertificationRoute,
+    GuideSection,
+    Organization,
+    PublishStatus,
+)
 
 SECTION_MARKER = re.compile(r"^<!-- section: (\w+) \| (.+?) -->$", re.MULTILINE)
 
@@ -132,6 +139,20 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
             cert, written = _put(Certification, {"slug": data["slug"]}, fields, overwrite)
             if written:
                 cert.careers.set([careers[s] for s in data["careers"]])
+            checked = date.fromisoformat(credentials["routes_last_checked"])
+            for order, route in enumerate(data.get("routes", [])):
+                _put(
+                    CertificationRoute,
+                    {"certification": cert, "order": order},
+                    {
+                        "basis": route["basis"],
+                        "description": route["description"],
+                        "accreditors": route.get("accreditors", []),
+                        "source_url": route.get("source_url", data["website"]),
+                        "last_checked": checked,
+                    },
+                    overwrite,
+                )
         report.append(f"Certifications: {len(credentials['certifications'])}")
     after_bulk_load()
     return report

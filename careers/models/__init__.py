@@ -13,9 +13,11 @@ from .figures import (
     ZipCode,
 )
 from .guides import (
+    Accreditor,
     Career,
     CareerQuerySet,
     Certification,
+    CertificationRoute,
     GuideSection,
     GuideSectionQuerySet,
     Organization,
@@ -23,9 +25,11 @@ from .guides import (
 )
 
 __all__ = [
+    "Accreditor",
     "Career",
     "CareerQuerySet",
     "Certification",
+    "CertificationRoute",
     "CipSocLink",
     "GuideSection",
     "GuideSectionQuerySet",

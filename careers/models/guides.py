@@ -1,6 +1,7 @@
 """The career guides and what they cite: careers, their sections, certifications and the
 organizations behind them. Editors write these; PublishStatus says what the public sees."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -207,6 +208,68 @@ class Certification(models.Model):
         return reverse("careers:certification_detail", kwargs={"slug": self.slug})
 
 
+class Accreditor(models.TextChoices):
+    """Bodies that accredit (or, for nursing, approve) training programs, as opposed to whole
+    schools. Federal data records none of this: a program's accreditor is set by our editors
+    once they have seen the evidence."""
+
+    CAAHEP = "caahep", "CAAHEP (Commission on Accreditation of Allied Health Education Programs)"
+    ABHES = "abhes", "ABHES (Accrediting Bureau of Health Education Schools)"
+    NAACLS = "naacls", "NAACLS (National Accrediting Agency for Clinical Laboratory Sciences)"
+    ASHP_ACPE = "ashp-acpe", "ASHP/ACPE (pharmacy technician programs)"
+    ACEN = "acen", "ACEN (Accreditation Commission for Education in Nursing)"
+    CNEA = "cnea", "NLN CNEA (Commission for Nursing Education Accreditation)"
+    STATE_BOARD = "state-board", "Approved by the state's board of nursing"
+
+
+class CertificationRoute(models.Model):
+    """One way to become eligible for a certification's exam, in our words, from the awarding
+    body's own page (`source_url`), with the date an editor last checked it there."""
+
+    class Basis(models.TextChoices):
+        TRAINING = "training", "Completing a training program"
+        EXPERIENCE = "experience", "Work experience"
+        MILITARY = "military", "Military training"
+        OTHER = "other", "Another route"
+
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="routes"
+    )
+    basis = models.CharField(max_length=12, choices=Basis)
+    description = models.TextField(
+        help_text="The route in plain words; the body's page has the rules."
+    )
+    accreditors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For a training route that needs the program itself accredited: the accreditors "
+        'that count, e.g. ["caahep", "abhes"]. Empty: any training program the body accepts.',
+    )
+    source_url = models.URLField("source (the awarding body's page)")
+    last_checked = models.DateField(help_text="When an editor last checked the route there.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["certification", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.certification.abbreviation}: {self.get_basis_display()}"
+
+    def clean(self):
+        unknown = set(self.accreditors) - set(Accreditor.values)
+        if unknown:
+            raise ValidationError(
+                {"accreditors": f"Unknown accreditor(s): {', '.join(sorted(unknown))}."}
+            )
+
+    @property
+    def needs_accreditation(self) -> bool:
+        return self.basis == self.Basis.TRAINING and bool(self.accreditors)
+
+    def accreditor_names(self) -> list[str]:
+        return [Accreditor(code).label.split(" (")[0] for code in self.accreditors]
+
+
 # Each edit is kept (`Career.history` ...). Registered here rather than as a class attribute so
 # that the history models live in careers.models, where Django's shell and pickle look for them
 # (declared in a models package, simple_history would put them in the module `careers`).
@@ -214,3 +277,4 @@ register(Career, app="careers")
 register(GuideSection, app="careers")
 register(Organization, app="careers")
 register(Certification, app="careers")
+register(CertificationRoute, app="careers")
