@@ -156,9 +156,10 @@ def unwrapped(layer, module_name, name):
 
 def request(client, url):
     """(milliseconds to the last byte, SQL queries)."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
+    reset_queries()  # the log keeps 9,000 queries; the context counts only what it adds
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url)
@@ -353,6 +354,31 @@ def table(report):
     return lines
 
 
+def summary(report):
+    """One line per layer: the pages it pays on and what it saves; it stays if it pays on at
+    least one of the pages it serves."""
+    lines = ["| layer | pays on | saves | verdict |", "|---|---|---|---|"]
+    for layer, _, served in LAYERS:
+        rows = [row for row in report["results"] if row["layer"] == layer]
+        if any(row.get("removed") for row in rows):
+            lines.append(f"| {layer} | | | removed |")
+            continue
+        measured = [row for row in rows if "saved_ms" in row]
+        paying = [row["page"] for row in measured if verdict(row)[2]]
+        saved = [row["saved_ms"] for row in measured]
+        shares = [verdict(row)[1] for row in measured]
+        saves = (
+            f"{min(saved):.1f}–{max(saved):.1f} ms ({min(shares):.0%}–{max(shares):.0%})"
+            if measured
+            else ""
+        )
+        lines.append(
+            f"| {layer} | {len(paying)} of {len(served)} pages | {saves} "
+            f"| {'keep' if paying else 'remove'} |"
+        )
+    return lines
+
+
 def section(args, report, started_at, load_average, seconds):
     start, end = markers(args.database)
     command = f".venv/bin/python bench/cache_layers.py --database {args.database}"
@@ -387,6 +413,8 @@ def section(args, report, started_at, load_average, seconds):
             f"- Machine: {listing.machine_description(load_average)}",
             f"- Code: {listing.code_version()}",
             f"- Run time: {seconds:.0f} s",
+            "",
+            *summary(report),
             "",
             *table(report),
             end,
@@ -432,7 +460,7 @@ def main(argv=None):
     except (BenchError, listing.BenchError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print("\n".join(["", *table(report)]))
+    print("\n".join(["", *table(report), "", *summary(report)]))
     if args.write:
         text = section(args, report, started_at, load_average, time.monotonic() - started)
         write_section(Path(args.write), args.database, text)
