@@ -81,6 +81,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     "order": order,
                     "last_reviewed": date.fromisoformat(data["last_reviewed"]),
                     "state_regulator": data.get("state_regulator", ""),
+                    "pay_group_note": data.get("pay_group_note", ""),
                     # A career is public only once its whole guide is written.
                     "status": PublishStatus.PUBLISHED
                     if data["slug"] in parsed

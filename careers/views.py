@@ -11,6 +11,7 @@ from core.pages import PageMixin, crumb, trail
 
 from . import structured_data
 from .charts import horizontal_bars
+from .facts import key_facts
 from .forms import PayLookupForm
 from .guides import guide_sections
 from .models import (
@@ -35,8 +36,12 @@ class HomeView(PageMixin, TemplateView):
     page_title = "Honest allied-health career guides and real training programs"
 
     def get_context_data(self, **kwargs):
+        careers = list(Career.objects.published())
+        facts = key_facts(careers)
         return super().get_context_data(
-            careers=Career.objects.published(), state_choices=STATE_CHOICES, **kwargs
+            careers=[(career, facts[career.pk]) for career in careers],
+            state_choices=STATE_CHOICES,
+            **kwargs,
         )
 
 
@@ -65,7 +70,7 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
         )
 
     def get_page_title(self):
-        return f"How to become a {self.object.title}: training, certification and pay"
+        return f"How to become {self.object.with_article}: training, certification and pay"
 
     def get_page_description(self):
         return f"{self.object.summary} Training, certification, steps, pay and outlook, sourced."
@@ -127,6 +132,7 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
                 :ONET_TECHNOLOGY_SHOWN
             ],
             correction_about=career,
+            facts=key_facts([career])[career.pk],
             preview=self.preview,
             **kwargs,
         )

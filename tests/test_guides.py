@@ -20,6 +20,7 @@ from .factories import (
     MetroWageFactory,
     OrganizationFactory,
     ProgramFactory,
+    ProjectionFactory,
     SchoolFactory,
     StateWageFactory,
     WageEstimateFactory,
@@ -309,3 +310,41 @@ def test_sitemap_has_certification_state_and_association_pages(client, career):
     for path in ["/certifications/", "/associations/", "/certifications/cma-aama/",
                  "/careers/medical-assistant/il/"]:  # fmt: skip
         assert f"<loc>http://testserver{path}</loc>" in urls
+
+
+def test_key_facts_at_a_glance_with_their_sources(client):
+    """Each career card on the home page and the guide's first screen: median pay, how long the
+    programs take and the outlook, each with its source and year."""
+    career = CareerFactory()
+    WageEstimateFactory(annual_median=44070)
+    ProjectionFactory(change_percent="12.5", annual_openings="112.3")
+    for months in (9, 9, 12, None):
+        ProgramFactory(career=career, months_to_complete=months)
+    for page in (client.get("/"), client.get(career.get_absolute_url())):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.content.decode()))
+        assert (
+            "Median pay $44,070 a year BLS Occupational Employment and Wage Statistics, May 2025"
+            in text
+        )
+        assert "9 months (median) of the 3 of 4 programs that report a length" in text
+        assert "IPEDS 2023-24" in text
+        assert "+12.5% , about 112,300 openings a year BLS Employment Projections, 2024–34" in text
+
+
+def test_pay_from_a_wider_group_says_so_beside_the_figure(client):
+    career = CareerFactory(
+        slug="ekg-technician", title="EKG Technician", soc_code="29-2031",
+        pay_group_note="BLS publishes pay only for a wider group.",
+    )  # fmt: skip
+    WageEstimateFactory(
+        soc_code="29-2031",
+        occupation_title="Cardiovascular Technologists and Technicians",
+        annual_median=74310,
+    )
+    page = client.get(career.get_absolute_url()).content.decode()
+    assert "How to become an EKG Technician" in page
+    headline = page[page.index('class="headline-figure"') :]
+    assert headline.index("cardiovascular technologists and technicians") < headline.index(
+        "$74,310"
+    )
+    assert headline.index("BLS publishes pay only for a wider group.") < 400

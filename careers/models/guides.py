@@ -49,6 +49,11 @@ class Career(models.Model):
         help_text="The kind of state office that sets the rules for this work, e.g. "
         '"the state\'s board of nursing". Shown on the state pages.',
     )
+    pay_group_note = models.TextField(
+        blank=True,
+        help_text="When BLS publishes pay only for a wider group than this career, say so in a "
+        "sentence; it is shown beside every pay figure.",
+    )
     leads_to = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -75,6 +80,11 @@ class Career(models.Model):
     @cached_property
     def projection(self):
         return Projection.objects.filter(soc_code=self.soc_code).first()
+
+    @property
+    def with_article(self):
+        """ "a Medical Assistant", "an EKG Technician"."""
+        return f"{'an' if self.title[:1] in 'AEIOU' else 'a'} {self.title}"
 
     @property
     def onet_code(self):
