@@ -397,7 +397,7 @@ def section(args, report, started_at, load_average, seconds):
     return "\n".join(
         [
             start,
-            f"## Cache layers on {report['database']} with {report['cache']}",
+            f"### {DATABASES[report['database']]} with {CACHES[report['cache']]}",
             "",
             f"Each layer on and off, page by page, on {data} and `ANALYZE`d; in-process through "
             "Django's test client (`directory.settings.test`, DEBUG off). Every layer but `page` "
@@ -411,7 +411,7 @@ def section(args, report, started_at, load_average, seconds):
             "",
             f"- Date: {started_at.strftime('%Y-%m-%d %H:%M UTC')}",
             f"- Machine: {listing.machine_description(load_average)}",
-            f"- Code: {listing.code_version()}",
+            f"- Code: {code_version(args.write)}",
             f"- Run time: {seconds:.0f} s",
             "",
             *summary(report),
@@ -420,6 +420,22 @@ def section(args, report, started_at, load_average, seconds):
             end,
         ]
     )
+
+
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+CACHES = {"LocMemCache": "local memory", "RedisCache": "Redis"}
+
+
+def code_version(written):
+    """The commit measured, and whether files other than the one being written differ."""
+    commit = listing.command_output(["git", "rev-parse", "--short", "HEAD"])
+    if not commit:
+        return "unknown (not a git checkout)"
+    exclude = [f":(exclude){written}"] if written else []
+    changed = listing.command_output(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *exclude]
+    )
+    return f"commit `{commit}`" + (" with uncommitted changes" if changed else "")
 
 
 def markers(database):
