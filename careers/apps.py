@@ -13,6 +13,7 @@ class CareersConfig(AppConfig):
         # Every model here is shown on public pages (guides, pay, certifications).
         invalidate_on_change(
             models.Career, models.GuideSection, models.Organization, models.Certification,
+            models.CertificationRoute,
             models.WageEstimate, models.Projection, models.ZipCode, models.CipSocLink,
             models.OnetTask, models.OnetSkill, models.OnetTechnology,
         )  # fmt: skip

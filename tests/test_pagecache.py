@@ -114,3 +114,25 @@ def test_a_process_keeps_only_its_most_recently_served_pages():
     pages.get("a")  # "a" is now the more recent
     pages.put("c", 3)
     assert (pages.get("a"), pages.get("b"), pages.get("c")) == (1, None, 3)
+
+
+def test_a_new_certification_route_shows_at_once_on_the_cached_page():
+    from datetime import date
+
+    from careers.models import CertificationRoute
+
+    from .factories import CertificationFactory
+
+    certification = CertificationFactory()
+    url = certification.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    CertificationRoute.objects.create(
+        certification=certification,
+        basis="experience",
+        description="A year of work as a medical assistant.",
+        source_url=certification.website,
+        last_checked=date(2026, 11, 30),
+    )
+    fresh = Client().get(url)
+    assert fresh["X-Page-Cache"] == "miss"
