@@ -1,6 +1,6 @@
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -108,6 +108,13 @@ class School(models.Model):
         editable=False,
         help_text="Field values as the last import wrote them; a field that differs was edited.",
     )
+    # What site search finds a school by (search/postgres.py), kept by the database itself and
+    # indexed for trigram and full-text search on PostgreSQL (migration 0012).
+    search_place = models.GeneratedField(
+        expression=Concat("name", Value(" "), "city"),
+        output_field=models.CharField(max_length=301),
+        db_persist=True,
+    )
 
     # The values the public pages show, each labelled with where it comes from.
     sourced_fields = [
@@ -119,7 +126,7 @@ class School(models.Model):
     sourced_m2m = []
 
     objects = SchoolQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_place"])
 
     class Meta:
         ordering = ["name", "id"]

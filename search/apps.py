@@ -10,6 +10,6 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from .ranking import set_candidate_threshold
+        from .postgres import set_candidate_threshold
 
         connection_created.connect(set_candidate_threshold, dispatch_uid="search-threshold")

@@ -2,13 +2,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from careers.models import PublishStatus
+from programs.models import School
+from search.postgres import is_candidate
 from search.ranking import PROGRAMS_LIMIT, site_search
+from search.terms import Terms
 
 from .factories import (
     CareerFactory,
@@ -348,3 +352,37 @@ def test_a_misspelled_city_finds_its_schools_through_the_candidate_index(directo
     # "chicgo" is 0.57 similar to "Chicago": a candidate at the 0.4 threshold each connection
     # sets (pg_trgm's own default, 0.6, would miss it), then a match at 0.55.
     assert {school.city for school in site_search("chicgo").schools} == {"Chicago"}
+
+
+# --- the search column a school is found by ---------------------------------------------------
+
+
+def test_a_school_is_found_by_its_name_and_city_as_they_are_now(directory):
+    loop = directory["loop"]
+    assert School.objects.get(pk=loop.pk).search_place == "Loop Medical Institute Chicago"
+    School.objects.filter(pk=loop.pk).update(city="Evanston")  # kept by the database itself
+    assert School.objects.get(pk=loop.pk).search_place == "Loop Medical Institute Evanston"
+    assert titles(site_search("evanston"))["schools"] == ["Loop Medical Institute"]
+    history = School.history.model
+    assert "search_place" not in {field.name for field in history._meta.get_fields()}
+
+
+@postgresql_only
+def test_candidate_schools_are_found_through_the_search_place_indexes(directory):
+    # The migration's indexes must match the expressions the ORM compiles, or search reads
+    # every school. A table this small is read whole unless the planner may not.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = School.objects.filter(is_candidate(Terms.parse("chicgo college"))).order_by().explain()
+    assert "school_search_place_trgm" in plan
+    assert "school_search_place_text" in plan
+
+
+@postgresql_only
+def test_a_minus_sign_excludes_programs_and_schools(directory):
+    assert titles(site_search("college"))["schools"] == ["Prairie Valley College"]
+    found = titles(site_search("college -prairie"))
+    assert found["schools"] == found["programs"] == []
+    assert titles(site_search("phlebotomy -prairie"))["programs"] == [
+        "Phlebotomy Technician at Lakeshore Blood Draw Academy"
+    ]
