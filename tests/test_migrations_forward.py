@@ -7,6 +7,7 @@ then, migrates to the latest migrations and reads everything back through today'
 """
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -65,10 +66,23 @@ def old_database():
     migrate(latest())
 
 
+def the_roles(apps):
+    """The Editor and Reviewer groups as the old migrations made them. An earlier test that
+    flushed the database (a transactional one) left none, and going back to before the move
+    does not run those migrations again."""
+    for migration, function in [
+        ("0005_roles", "create_roles"),
+        ("0007_roles_school_updates", "grant"),
+        ("0010_provenance_domains_outbox", "grant_editors"),
+    ]:
+        getattr(import_module(f"programs.migrations.{migration}"), function)(apps, None)
+
+
 def fill(apps):
     """One of everything the move touches, made through the models as they were."""
     model = apps.get_model
     now = timezone.now()
+    the_roles(apps)
     career = model("careers", "Career").objects.create(
         slug="medical-assistant", title="Medical Assistant", soc_code="31-9092",
         cip_codes=["51.0801"], summary="Clinics.", status="published",
