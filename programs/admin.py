@@ -7,8 +7,10 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import PermissionedImportExportAdmin, SourcedValuesAdmin
+from core.provenance import Source, values_record_edits
 
-from .models import Program, School
+from .models import Program, RecordRule, School
+from .quality import held_back_refresh, rule_condition
 from .resources import ProgramResource, SchoolResource
 
 STALE_AFTER = timedelta(days=365)
@@ -99,6 +101,10 @@ class ProgramAdmin(
     list_filter = [
         VerificationFilter,
         "status",
+        "held_back",
+        "shown_despite_rules",
+        "outcome_flag",
+        "accreditor",
         "missing_from_source",
         "career",
         "credential_level",
@@ -109,9 +115,27 @@ class ProgramAdmin(
     search_fields = ["school__name", "school__city", "cip_code", "cip_title"]
     autocomplete_fields = ["school"]
     filter_horizontal = ["certifications"]
-    readonly_fields = ["total_cost", "data_source", "data_year"]
+    readonly_fields = [
+        "total_cost", "data_source", "data_year", "held_back", "graduates_by_year", "outcome_flag",
+    ]  # fmt: skip
     show_facets = admin.ShowFacets.ALWAYS
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "show_despite_rules"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "shown_despite_rules" in form.changed_data:
+            held_back_refresh()
+
+    @admin.action(
+        description="Show the selected records despite the record-quality rules",
+        permissions=["change"],
+    )
+    def show_despite_rules(self, request, queryset):
+        for program in queryset:
+            program.shown_despite_rules = True
+            values_record_edits(program, source=Source.EDITOR)
+            program.save()
+        held_back_refresh()
 
     @admin.action(description="Publish the selected programs", permissions=["change"])
     def publish(self, request, queryset):
@@ -124,3 +148,20 @@ class ProgramAdmin(
         for program in queryset:
             program.status = "draft"
             program.save()
+
+
+@admin.register(RecordRule)
+class RecordRuleAdmin(admin.ModelAdmin):
+    """Record-quality rules: saving one applies every rule again to every program."""
+
+    list_display = ["name", "is_active", "held_back_now"]
+    list_filter = ["is_active"]
+    filter_horizontal = ["careers"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the careers are saved here
+        held_back_refresh()
+
+    @admin.display(description="Holds back now")
+    def held_back_now(self, obj):
+        return Program.objects.filter(rule_condition(obj), shown_despite_rules=False).count()

@@ -24,7 +24,11 @@ from core.datafiles import (
 from core.domains import registrable_domain
 from core.provenance import Source, plain_value, values_record_source
 
+from .certifications import link_certifications
 from .models import AWARD_LEVELS, Program, School, Sector
+from .outcomes import YEARS, outcome_flag
+from .quality import held_back_refresh
+from .record_rules import seed_record_rules
 
 SECTORS = {"1": Sector.PUBLIC, "2": Sector.PRIVATE_NONPROFIT, "3": Sector.PRIVATE_FOR_PROFIT}
 LENGTH_UNITS = {
@@ -37,6 +41,7 @@ SCHOOL_COLUMNS = [
     "pset4flg", "distance_programs", "all_programs_distance", "open_admission",
     "weekend_evening", "tuition_fees_instate_per_year", "tuition_fees_outstate_per_year",
 ]  # fmt: skip
+COMPLETIONS_COLUMNS = ["academic_year", "unitid", "cipcode", "awlevel", "ctotalt"]
 PROGRAM_COLUMNS = [
     "unitid", "cipcode", "cip_title", "awlevel", "completions", "award_levels_for_this_cip",
     "tuition_fees_whole_program", "books_supplies_whole_program", "program_length",
@@ -132,6 +137,36 @@ def _program_row(row, unitids: set[int], careers: dict[str, int]) -> dict:
         "months_to_complete": months if not several else None,
         "cost_gap": gap,
     }
+
+
+def _completions_row(row) -> dict:
+    year = require(row["academic_year"], "academic_year")
+    if year not in YEARS:
+        raise ValueError(f"academic year {year!r} is not one of {', '.join(YEARS)}")
+    if row["awlevel"] not in AWARD_LEVELS:
+        raise ValueError(f"unknown award level: {row['awlevel']!r}")
+    graduates = to_int(require(row["ctotalt"], "ctotalt"), "ctotalt")
+    if graduates < 0:
+        raise ValueError(f"a negative number of awards: {graduates}")
+    return {
+        "key": (
+            to_int(require(row["unitid"], "unitid"), "unitid"),
+            require(row["cipcode"], "cipcode"),
+            AWARD_LEVELS[row["awlevel"]],
+        ),
+        "year": year,
+        "graduates": graduates,
+    }
+
+
+def graduates_by_program(path: Path) -> dict:
+    """{(unitid, CIP code, credential level): {academic year: awards}} from the five-year
+    completions file; years a school reported nothing for the program are absent."""
+    by_program = {}
+    for row in parse_file(path, COMPLETIONS_COLUMNS, _completions_row):
+        years = by_program.setdefault(row["key"], {})
+        years[row["year"]] = years.get(row["year"], 0) + row["graduates"]
+    return {key: dict(sorted(years.items())) for key, years in by_program.items()}
 
 
 @dataclass
@@ -245,12 +280,21 @@ def _program_key(row):
     return (row["unitid"], row["cip_code"], row["credential_level"])
 
 
-def ipeds_plan(*, schools_path: Path, programs_path: Path, overwrite_edited=False):
-    """Read and check both files, and work out what applying them would change (no writes)."""
+def ipeds_plan(
+    *, schools_path: Path, programs_path: Path, completions_path=None, overwrite_edited=False
+):
+    """Read and check the files, and work out what applying them would change (no writes).
+    Without `completions_path` the programs' five-year graduates are left as they are."""
     schools = parse_file(schools_path, SCHOOL_COLUMNS, _school_row)
     careers = {cip: career.pk for career in Career.objects.all() for cip in career.cip_codes}
     unitids = {row["unitid"] for row in schools}
     programs = parse_file(programs_path, PROGRAM_COLUMNS, _program_row, unitids, careers)
+    if completions_path is not None:
+        graduates = graduates_by_program(completions_path)
+        for row in programs:
+            by_year = graduates.get(_program_key(row), {})
+            row["graduates_by_year"] = by_year
+            row["outcome_flag"] = outcome_flag(by_year)
     existing_schools = {school.unitid: school for school in School.objects.all()}
     existing_programs = {
         (p.school.unitid, p.cip_code, p.credential_level): p
@@ -290,13 +334,26 @@ def ipeds_apply(refresh: IpedsRefresh, *, progress=None):
             lambda p: (p.school.unitid, p.cip_code, p.credential_level),
             progress,
         )
+        seed_record_rules()
+        held_back_refresh()
+        link_certifications()
     after_bulk_load()
     return refresh.plans
 
 
-def ipeds_import(*, schools_path: Path, programs_path: Path, overwrite_edited=False, progress=None):
+def ipeds_import(
+    *,
+    schools_path: Path,
+    programs_path: Path,
+    completions_path=None,
+    overwrite_edited=False,
+    progress=None,
+):
     """Plan and apply in one step (what `make setup` and the tests use)."""
     refresh = ipeds_plan(
-        schools_path=schools_path, programs_path=programs_path, overwrite_edited=overwrite_edited
+        schools_path=schools_path,
+        programs_path=programs_path,
+        completions_path=completions_path,
+        overwrite_edited=overwrite_edited,
     )
     return ipeds_apply(refresh, progress=progress)

@@ -1,11 +1,13 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from careers.models import Career, Certification, PublishStatus
+from careers.models import Accreditor, Career, Certification, PublishStatus
 
+from .outcomes import OutcomeFlag
 from .querysets import GRADUATES_SORT_KEY, ProgramQuerySet, SchoolQuerySet
 
 PUBLISHED = Q(status=PublishStatus.PUBLISHED)
@@ -182,8 +184,50 @@ class Program(models.Model):
     graduates_per_year = models.PositiveIntegerField(
         null=True, blank=True, help_text="Awards conferred in the data year."
     )
+    graduates_by_year = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Awards per academic year, 2019-20 to 2023-24 (IPEDS Completions); a year the "
+        "school reported nothing for the program is absent.",
+    )
+    outcome_flag = models.CharField(
+        max_length=12, choices=OutcomeFlag.CHOICES, blank=True, editable=False
+    )
     certifications = models.ManyToManyField(
-        Certification, blank=True, related_name="programs", verbose_name="prepares for"
+        Certification,
+        blank=True,
+        related_name="programs",
+        verbose_name="prepares for",
+        help_text="Kept by programs/certifications.py: the certifications of the program's career "
+        "with a training route.",
+    )
+    # Programmatic accreditation: not in federal data. Shown only once an editor verifies it.
+    accreditor = models.CharField(
+        "programmatic accreditor", max_length=12, choices=Accreditor, blank=True
+    )
+    accreditation_evidence = models.URLField(
+        "accreditation evidence",
+        max_length=300,
+        blank=True,
+        help_text="The accreditor's directory page (or the board's list) that names this program.",
+    )
+    accreditation_verified_on = models.DateField(
+        "accreditation verified on",
+        null=True,
+        blank=True,
+        help_text="Set by an editor who has seen the evidence; until then the site shows nothing.",
+    )
+    # Record-quality rules (programs/quality.py).
+    held_back = models.BooleanField(
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text="A record-quality rule keeps it out of public pages.",
+    )
+    shown_despite_rules = models.BooleanField(
+        default=False,
+        help_text="An editor checked this record and found it real: public whatever the rules.",
     )
     status = models.CharField(
         max_length=10, choices=PublishStatus, default=PublishStatus.PUBLISHED, db_index=True
@@ -225,9 +269,11 @@ class Program(models.Model):
     sourced_fields = [
         "career_id", "cip_code", "cip_title", "credential_level", "length", "length_unit",
         "months_to_complete", "tuition_and_fees", "books_and_supplies", "cost_gap",
-        "graduates_per_year", "cost_includes", "offers_day", "offers_evening", "offers_weekend",
+        "graduates_per_year", "graduates_by_year", "cost_includes", "offers_day",
+        "offers_evening", "offers_weekend",
         "delivery_format", "externship_hours", "admission_requirements", "program_url",
-        "is_offered",
+        "is_offered", "accreditor", "accreditation_evidence", "accreditation_verified_on",
+        "shown_despite_rules",
     ]  # fmt: skip
     sourced_m2m = ["certifications"]
 
@@ -274,9 +320,44 @@ class Program(models.Model):
         return reverse("programs:program_detail", kwargs={"pk": self.pk})
 
     @property
+    def accreditation_is_verified(self) -> bool:
+        return bool(self.accreditor and self.accreditation_verified_on)
+
+    @property
     def cip_title_clean(self):
         return self.cip_title.rstrip(".")
 
     @property
     def title(self):
         return f"{self.career.title} — {self.get_credential_level_display()}"
+
+
+class RecordRule(models.Model):
+    """A record-quality rule: federal records of these award levels (in these careers, or in
+    any career when none is named) are implausible and held back from public pages."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    careers = models.ManyToManyField(
+        Career, blank=True, help_text="Leave empty for a rule that applies to every career."
+    )
+    credential_levels = models.JSONField(
+        help_text='Award levels the rule holds back, e.g. ["master", "post-master-certificate"].'
+    )
+    reason = models.TextField(help_text="Why, in plain words: shown on the public page.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        unknown = set(self.credential_levels or []) - set(CredentialLevel.values)
+        if not isinstance(self.credential_levels, list) or not self.credential_levels or unknown:
+            levels = ", ".join(CredentialLevel.values)
+            raise ValidationError({"credential_levels": f"A list of award levels from: {levels}."})
+
+    def credential_labels(self):
+        return [CredentialLevel(level).label for level in self.credential_levels]

@@ -46,8 +46,13 @@ class SchoolQuerySet(VerifiedQuerySet):
 
 class ProgramQuerySet(VerifiedQuerySet):
     def published(self):
-        """Public programs: published themselves, and their career's guide is published too."""
-        return self.filter(status=PublishStatus.PUBLISHED, career__status=PublishStatus.PUBLISHED)
+        """Public programs: published themselves, their career's guide published too, and not
+        held back by a record-quality rule (programs/quality.py)."""
+        return self.filter(
+            status=PublishStatus.PUBLISHED,
+            career__status=PublishStatus.PUBLISHED,
+            held_back=False,
+        )
 
     def for_listing(self):
         """Published programs with what a card shows, in one query."""

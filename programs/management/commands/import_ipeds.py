@@ -10,7 +10,8 @@ from programs.importing import ipeds_apply, ipeds_plan
 
 class Command(BaseCommand):
     help = (
-        "Load or refresh IPEDS schools and programs (2023-24) from fixtures/ipeds/. Shows what "
+        "Load or refresh IPEDS schools and programs (2023-24), with five years of graduates, from "
+        "fixtures/ipeds/. Shows what "
         "would change first (new, changed, unchanged, no longer in the source), then applies it. "
         "Fields edited here since the last import are kept unless --overwrite-edited; programs "
         "gone from the source are flagged for review, never deleted. A malformed row stops it "
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         ipeds = settings.DATA_DIR / "ipeds"
         parser.add_argument("--schools", type=Path, default=ipeds / "schools_2023-24.csv")
         parser.add_argument("--programs", type=Path, default=ipeds / "programs_2023-24.csv")
+        parser.add_argument(
+            "--completions", type=Path, default=ipeds / "completions_2019-20_to_2023-24.csv"
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show the summary only.")
         parser.add_argument(
             "--noinput", "--no-input", action="store_false", dest="interactive",
@@ -41,6 +45,7 @@ class Command(BaseCommand):
             refresh = ipeds_plan(
                 schools_path=options["schools"],
                 programs_path=options["programs"],
+                completions_path=options["completions"],
                 overwrite_edited=options["overwrite_edited"],
             )
         except DataFileError as exc:

@@ -1,0 +1,62 @@
+"""Graduates over five years (IPEDS completions, 2019-20 to 2023-24), and the flags they raise.
+
+A program's `graduates_by_year` holds, per academic year, the awards the school reported for
+it; a year the school reported nothing for the program is absent (it may not have run then),
+which is not the same as a reported 0.
+"""
+
+from dataclasses import dataclass
+
+YEARS = ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+LATEST = YEARS[-1]
+SOURCE = "IPEDS Completions, C2020_A to C2024_A (2023-24 provisional)"
+
+
+class OutcomeFlag:
+    """Why a program's graduates need a question to the school (stored on Program)."""
+
+    NONE_LATEST = "none-latest"
+    NONE_EVER = "none-ever"
+    CHOICES = [
+        (NONE_LATEST, f"No graduates reported in {LATEST}, after graduates in earlier years"),
+        (NONE_EVER, f"No graduates reported in any year from {YEARS[0]} to {LATEST}"),
+    ]
+    ADVICE = {
+        NONE_LATEST: f"No graduates reported in {LATEST}: ask the school whether it still enrolls "
+        "students in this program.",
+        NONE_EVER: f"No graduates reported in any year from {YEARS[0]} to {LATEST}: ask the school "
+        "how many students have finished it, and when.",
+    }
+
+
+def outcome_flag(graduates_by_year: dict) -> str:
+    """The flag a five-year record raises, or "" for none. Only years the school reported for
+    the program count: a program first reported in 2023-24 with no graduates yet is flagged as
+    having none in any year, because that is what the record shows."""
+    reported = {year: n for year, n in graduates_by_year.items() if n is not None}
+    if not reported:
+        return ""
+    if not any(reported.values()):
+        return OutcomeFlag.NONE_EVER
+    if reported.get(LATEST) == 0:
+        return OutcomeFlag.NONE_LATEST
+    return ""
+
+
+@dataclass(frozen=True)
+class YearCount:
+    year: str
+    graduates: int | None
+
+
+def five_years(graduates_by_year: dict) -> list[YearCount]:
+    """Every year from 2019-20 to 2023-24, with what the school reported (None: nothing)."""
+    return [YearCount(year, graduates_by_year.get(year)) for year in YEARS]
+
+
+def trend_text(graduates_by_year: dict) -> str:
+    """ "12 → 15 → 9 → 0 → 0" (a dash for a year with nothing reported), for cards and compare."""
+    return " → ".join(
+        "–" if count.graduates is None else f"{count.graduates:,}"
+        for count in five_years(graduates_by_year)
+    )
