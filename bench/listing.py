@@ -81,6 +81,10 @@ URLS = (
         "&federal_aid=1&sort=distance",
     ),
     ("sort by cost, page 5", "/programs/?sort=cost&page=5"),
+    (
+        "cost and yearly-tuition limits, unknowns let in",
+        "/programs/?cost_max=10000&cost_unknown=1&tuition_max=6000&sort=cost",
+    ),
     ("keyword", "/programs/?q=community+college"),
     ("CSV export of a state", "/programs/export.csv?state=tx"),
 )

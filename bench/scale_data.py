@@ -146,7 +146,8 @@ def insert(programs: int, seed: float) -> None:
                 months_to_complete, tuition_and_fees, books_and_supplies, cost_gap,
                 graduates_per_year, status, data_source, data_year, imported_values,
                 missing_from_source, admission_requirements, cost_includes, delivery_format,
-                field_sources, is_offered, program_url)
+                field_sources, is_offered, program_url, graduates_by_year, outcome_flag,
+                accreditor, accreditation_evidence, held_back, shown_despite_rules)
             SELECT school.id, c.career, c.cip_code, c.cip_title,
                 (%(credentials)s::text[])[
                     1 + floor(p.r1 * cardinality(%(credentials)s::text[]))::int],
@@ -156,7 +157,8 @@ def insert(programs: int, seed: float) -> None:
                 CASE WHEN p.r4 < 0.15 AND p.r6 < 0.8 THEN 100 + 10 * floor(p.r6 * 240)::int END,
                 CASE WHEN p.r4 < 0.15 THEN '' ELSE 'not-reported' END,
                 CASE WHEN p.r7 < 0.95 THEN floor(p.r3 * p.r5 * 200)::int END,
-                %(published)s, %(source)s, %(year)s, '{}', false, '', '', '', '{}', true, ''
+                %(published)s, %(source)s, %(year)s, '{}', false, '', '', '', '{}', true, '',
+                '{}', '', '', '', false, false
             FROM (
                 SELECT i, (i - 1) / 3 + 1 AS school_n, (i - 1) %% 3 AS slot,
                     random() r1, random() r2, random() r3, random() r4, random() r5,

@@ -227,11 +227,16 @@ class CertificationListView(PageMixin, ListView):
 
 
 class CertificationDetailView(PageMixin, DetailView):
+    """A certification and its routes. The programs leading to each training route come from
+    programs' template tag `programs_by_route`, since careers may not import programs."""
+
     template_name = "careers/certification_detail.html"
     og_type = "article"
 
     def get_queryset(self):
-        return Certification.objects.select_related("organization").prefetch_related("careers")
+        return Certification.objects.select_related("organization").prefetch_related(
+            "careers", "routes"
+        )
 
     def get_page_title(self):
         cert = self.object
@@ -251,12 +256,6 @@ class CertificationDetailView(PageMixin, DetailView):
 
     def get_structured_data(self):
         return [structured_data.credential(self.request, self.object)]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            programs=self.object.programs.published().select_related("school", "career")[:50],
-            **kwargs,
-        )
 
 
 class OrganizationListView(PageMixin, ListView):

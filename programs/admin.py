@@ -14,6 +14,18 @@ from .quality import held_back_refresh, rule_condition
 from .resources import ProgramResource, SchoolResource
 
 STALE_AFTER = timedelta(days=365)
+# The program form's last part: what its graduates can sit for, and who accredits it.
+CERTIFICATION_FIELDS = [
+    "certifications", "accreditor", "accreditation_evidence", "accreditation_verified_on",
+]  # fmt: skip
+CERTIFICATIONS_TITLE = "Certifications and programmatic accreditation"
+CERTIFICATIONS_FIELDSET = {
+    "fields": CERTIFICATION_FIELDS,
+    "description": "Certifications follow the career's training routes unless set here. The "
+    "site calls the program accredited only once “accreditation verified on” is set: set it "
+    "once you have seen the program on the accreditor's own list. Applying a school's change "
+    "of accreditor or evidence clears it.",
+}
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -120,6 +132,10 @@ class ProgramAdmin(
     ]  # fmt: skip
     show_facets = admin.ShowFacets.ALWAYS
     actions = ["publish", "unpublish", "show_despite_rules"]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = [f for f in self.get_fields(request, obj) if f not in CERTIFICATION_FIELDS]
+        return [(None, {"fields": fields}), (CERTIFICATIONS_TITLE, CERTIFICATIONS_FIELDSET)]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -8,7 +8,9 @@ import and each change to the routes. A program whose certifications an editor o
 (its `field_sources` names them) keeps theirs.
 
 `routes_for` says, per certification, which of its routes a program's graduate can take and
-whether the program's accreditation is verified for a route that needs one.
+whether the program's accreditation is verified for a route that needs one (the program page);
+`programs_by_route` says, per training route, which published programs lead to it (the
+certification page, through programs' template tag `programs_by_route`).
 """
 
 from collections import defaultdict
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from careers.models import Certification, CertificationRoute
+from careers.models import Accreditor, Certification, CertificationRoute
+from core.pagecache import content_changed
 
 from .models import Program
 
@@ -62,6 +65,14 @@ def link_certifications() -> int:
     return len(stale) + len(wanted - linked)
 
 
+def link_certifications_on_change(*, raw=False, action="post_", **kwargs) -> None:
+    """Receiver (programs/apps.py): a certification route was saved or deleted, or a
+    certification's careers changed, so the links follow. A fixture load (`raw`) is left alone;
+    a bulk load runs `link_certifications` itself."""
+    if not raw and action.startswith("post_") and link_certifications():
+        content_changed()  # the links moved after the change that made pages stale
+
+
 @dataclass(frozen=True)
 class RouteForProgram:
     route: CertificationRoute
@@ -88,3 +99,57 @@ def routes_for(program: Program, certification: Certification) -> list[RouteForP
             )
         )
     return sorted(found, key=lambda r: r.route.basis != CertificationRoute.Basis.TRAINING)
+
+
+def certifications_with_routes(program: Program) -> list[tuple]:
+    """The program page's certifications: (certification, its training routes, its other
+    routes), from `routes_for`. Reads their organization and routes (prefetch them)."""
+    found = []
+    for certification in program.certifications.all():
+        routes = routes_for(program, certification)
+        training = [r for r in routes if r.route.basis == CertificationRoute.Basis.TRAINING]
+        found.append((certification, training, routes[len(training) :]))
+    return found
+
+
+def accreditation_phrase(codes) -> str:
+    """What a program with one of these accreditors (a code or a list of codes) is: "accredited
+    by CAAHEP or ABHES", "approved by the state's board of nursing"."""
+    codes = [codes] if isinstance(codes, str) else list(codes)
+    names = [Accreditor(c).label.split(" (")[0] for c in codes if c != Accreditor.STATE_BOARD]
+    ways = [f"accredited by {' or '.join(names)}"] if names else []
+    if Accreditor.STATE_BOARD in codes:
+        ways.append("approved by the state's board of nursing")
+    return " or ".join(ways)
+
+
+@dataclass(frozen=True)
+class ProgramsOnRoute:
+    route: CertificationRoute
+    count: int  # published programs whose graduates can take the route
+    programs: list  # the first of them, most graduates first
+
+
+def programs_by_route(certification: Certification, shown=10) -> dict:
+    """For each of the certification's training routes, the published programs whose graduates
+    can take it: every program that prepares for it or, for a route that needs an accredited
+    program, those whose accreditation by one of its accreditors an editor verified. Also how
+    many the finder lists (`in_finder`) and, with no training route, the first of them that a
+    school or an editor linked (`reported`). Reads `certification.routes.all()` (prefetch it)."""
+    preparing = Program.objects.published().preparing_for(certification)
+    in_finder = preparing.count()
+
+    def first(programs, count):
+        return list(programs.select_related("school").by_graduates()[:shown]) if count else []
+
+    routes = []
+    for route in certification.routes.all():
+        if route.basis != CertificationRoute.Basis.TRAINING:
+            continue
+        programs, count = preparing, in_finder
+        if route.needs_accreditation:
+            programs = preparing.accredited_by(route.accreditors)
+            count = programs.count() if in_finder else 0
+        routes.append(ProgramsOnRoute(route, count, first(programs, count)))
+    reported = [] if routes else first(preparing, in_finder)
+    return {"in_finder": in_finder, "routes": routes, "reported": reported}

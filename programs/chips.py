@@ -19,8 +19,12 @@ def filter_chips(filterset, query):
         "state": lambda v: state_name(v),
         "credential": lambda v: CredentialLevel(v).label,
         "sector": lambda v: Sector(v).label,
-        "cost_max": lambda v: f"Total cost up to ${int(v):,}",
+        "cost_max": lambda v: f"Whole-program cost up to ${int(v):,}",
+        "cost_unknown": lambda v: "Also programs with no reported cost",
+        "tuition_max": lambda v: f"Yearly tuition up to ${int(v):,}",
+        "tuition_unknown": lambda v: "Also schools with no yearly tuition reported",
         "length_max": lambda v: f"Up to {int(v)} months",
+        "length_unknown": lambda v: "Also programs with no reported length",
         "certification": lambda v: f"Prepares for {filterset.certifications[v].abbreviation}",
         **{name: (lambda v, name=name: FLAGS[name][0]) for name in FLAGS},
     }

@@ -4,7 +4,9 @@ up before choosing a program."""
 from dataclasses import dataclass
 
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
@@ -12,7 +14,9 @@ from careers.forms import PayLookupForm
 from core.pages import PageMixin
 from core.templatetags.figures import dollars
 
+from .costs import CostBasis
 from .models import Program
+from .outcomes import LATEST, YEARS
 from .selections import COMPARE_LIMIT, compare_list, program_ids
 
 NOT_REPORTED = "Not reported"
@@ -29,11 +33,20 @@ def _flag(value, yes, no):
 
 
 def _cost(program):
-    if program.total_cost is not None:
-        return dollars(program.total_cost)
-    if program.cost_gap == program.CostGap.SEVERAL_CREDENTIALS:
-        return "Not shown: the school reported one price for several credentials"
-    return "Not reported to IPEDS"
+    cost = program.cost
+    if cost.basis == CostBasis.WHOLE_PROGRAM:
+        return f"{dollars(cost.whole_program)} (whole program)"
+    if cost.basis == CostBasis.SCHOOL_YEAR:
+        out_of_state = (
+            f", {dollars(cost.out_of_state_per_year)} out-of-state"
+            if cost.out_of_state_per_year not in (None, cost.in_state_per_year)
+            else ""
+        )
+        return (
+            f"{dollars(cost.in_state_per_year)} a year in-state{out_of_state} (per year, "
+            "school-wide: not this program's price)"
+        )
+    return f"{NOT_REPORTED}: {cost.why_not_reported}"
 
 
 def _cost_includes(program):
@@ -64,8 +77,24 @@ def _certifications(program):
     return ", ".join(names) if names else "Not known: ask which exam graduates take"
 
 
+def _credential(program):
+    """The award level, with a link to what it means."""
+    link = render_to_string("programs/includes/award_level_link.html", {"program": program})
+    return format_html("{} {}", program.get_credential_level_display(), link)
+
+
 def _graduates(program):
-    return NOT_REPORTED if program.graduates_per_year is None else str(program.graduates_per_year)
+    latest = program.outcomes.latest
+    return NOT_REPORTED if latest is None else f"{latest:,}"
+
+
+def _graduates_trend(program):
+    """Each year's graduates (a dash: nothing reported), and the flag they raise."""
+    if not program.outcomes.reported:
+        return NOT_REPORTED
+    return render_to_string(
+        "programs/includes/graduates_trend.html", {"outcomes": program.outcomes}
+    )
 
 
 def _distance(program):
@@ -84,7 +113,7 @@ def _verified(program):
 
 ROWS = [
     ("Career", lambda p: p.career.title),
-    ("Credential", lambda p: p.get_credential_level_display()),
+    ("Credential", _credential),
     ("Length", _length),
     ("Months to complete", _months),
     (
@@ -93,7 +122,7 @@ ROWS = [
             p.school.evening_weekend, "Offered at the school", "Not offered, as reported"
         ),
     ),
-    ("Total cost", _cost),
+    ("Cost", _cost),
     ("What the cost includes", _cost_includes),
     (
         "Online (distance) programs",
@@ -104,7 +133,8 @@ ROWS = [
         ),
     ),
     ("Prepares for certification", _certifications),
-    ("Graduates in 2023-24", _graduates),
+    (f"Graduates in {LATEST}", _graduates),
+    (f"Graduates each year, {YEARS[0]} to {LATEST} (a dash: not reported)", _graduates_trend),
     ("School type", lambda p: p.school.get_sector_display()),
     (
         "Federal student aid",

@@ -23,6 +23,7 @@ from core.csvsafe import csv_safe
 from core.pagecache import content_version
 from core.ratelimits import rate_limit, with_retry_after
 
+from .costs import cost_basis_expression
 from .filters import ProgramFilter
 from .models import Program
 from .resources import PUBLIC_COLUMNS
@@ -87,6 +88,7 @@ def program_csv_rows(programs, origin):
     each program page's address absolute. Cells are csv_safe."""
     if "distance_miles" not in programs.query.annotations:
         programs = programs.annotate(distance_miles=Value(None, output_field=FloatField()))
+    programs = programs.annotate(cost_basis=cost_basis_expression())
     url = reverse("programs:program_detail", kwargs={"pk": URL_PLACEHOLDER})
     before, after = url.split(str(URL_PLACEHOLDER))
     before = origin + before

@@ -16,15 +16,22 @@ from django.utils.functional import cached_property
 
 from core.pagecache import content_version
 
-from .filters import FLAGS, STEPS
-from .querysets import school_has
+from .filters import FLAGS, STEPS, UP_TO
+from .querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 # Counts are recomputed when published data changes (the content version moves); this is a
 # backstop.
 FACET_CACHE_SECONDS = 60 * 60
 STEP_LABELS = {
     "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
+    "tuition_max": (lambda v: f"Up to ${v:,} a year", "Any yearly tuition"),
     "length_max": (lambda v: f"Up to {v} months", "Any length"),
+}
+# The sorts that put programs with no figure last, under a divider: the figure each sorts by.
+SORTED_FIGURES = {
+    "cost": COST_FIELD,
+    "length": LENGTH_FIELD,
+    "graduates": "graduates_per_year",
 }
 
 
@@ -92,18 +99,23 @@ class Facets:
         return sorted({*steps, int(chosen)} if chosen is not None else set(steps))
 
     def scalar_counts(self):
-        """The yes/no and "up to" counts. Those whose filter is not active share one query (their
-        base is every active filter); each active one needs its own base without itself."""
+        """The yes/no and "up to" counts, with how many programs have no figure for each "up
+        to" filter ("cost_max:unknown": left out by it, or let in) and for each sort ("sorted:
+        cost": listed last). Those whose filter is not active share one query (their base is
+        every active filter); each active one needs its own base without itself."""
         wanted = {name: {name: school_has(flag)} for name, (_, flag) in FLAGS.items()}
         for name, condition, steps in STEPS:
             wanted[name] = {f"{name}:{v}": condition(v) for v in self.step_values(name, steps)}
+            wanted[name][f"{name}:unknown"] = unknown(UP_TO[name].field)
         active = self.filterset.active()
         groups = [(None, [n for n in wanted if n not in active])]
         groups += [(name, [name]) for name in wanted if name in active]
         counts = {}
         for excluded, names in groups:
-            if names:
-                conditions = {key: q for name in names for key, q in wanted[name].items()}
+            conditions = {key: q for name in names for key, q in wanted[name].items()}
+            if excluded is None:
+                conditions |= {f"sorted:{s}": unknown(f) for s, f in SORTED_FIGURES.items()}
+            if conditions:
                 counts |= self.without(excluded).aggregate(
                     **{key: Count("pk", filter=q) for key, q in conditions.items()}
                 )
@@ -132,7 +144,7 @@ class Facets:
         fields["certification"].choices = [
             (value, label)
             for value, label in labelled(fields["certification"].choices, by_cert)
-            if not value or by_cert.get(value) or value == chosen
+            if by_cert.get(value) or value == chosen
         ]
         scalar = counts["scalar"]
         for name, (label, _) in FLAGS.items():
@@ -143,10 +155,27 @@ class Facets:
                 (str(v), f"{describe(v)} ({scalar[f'{name}:{v}']:,})")
                 for v in self.step_values(name, steps)
             ]
+            include = form[UP_TO[name].include_param]
+            include.label = f"{include.label} ({scalar[f'{name}:unknown']:,})"
+
+    # What the listing says of programs with no figure
+
+    def left_out(self):
+        """For each active "up to" filter: (how many programs with no figure it leaves out, or
+        lets in; whether it lets them in; its UpTo)."""
+        filterset, scalar = self.filterset, self.counts["scalar"]
+        return [
+            (scalar[f"{name}:unknown"], filterset.includes_unknown(name), up_to)
+            for name, up_to in UP_TO.items()
+            if name in filterset.active()
+        ]
+
+    def listed_last(self):
+        """How many of the listed programs have no figure for the sort, so come last."""
+        return self.counts["scalar"].get(f"sorted:{self.filterset.sort_key}", 0)
 
 
 def labelled(choices, counts):
-    return [
-        (value, f"{label} ({counts.get(value, 0):,})" if value else label)
-        for value, label in choices
-    ]
+    """Each choice labelled with its count. The empty choice ("Any …") is left out: the filter's
+    field puts it back first, so keeping it here would show it twice."""
+    return [(value, f"{label} ({counts.get(value, 0):,})") for value, label in choices if value]

@@ -3,7 +3,12 @@ filter applied through a ProgramQuerySet method. Facet counts (facets.py) and th
 active filters (chips.py) are built on it.
 
 URL parameters (stable, shareable): career, q, state, zip, radius, credential, sector, cost_max,
-length_max, distance_ed, evening_weekend, open_admission, federal_aid, certification, sort, page.
+cost_unknown, tuition_max, tuition_unknown, length_max, length_unknown, distance_ed,
+evening_weekend, open_admission, federal_aid, certification, sort, page.
+
+An "up to" filter never hides programs silently: those with no figure are left out, the listing
+says how many, and its `*_unknown` parameter (a checkbox, or the listing's link) lets them in.
+How each cost figure is compared is in docs/data.md.
 An invalid value is reported beside its field and the other filters still apply.
 """
 
@@ -15,17 +20,26 @@ from careers.models import Career, Certification
 from core.geography import STATE_CHOICES
 
 from .models import CredentialLevel, Program, Sector
-from .querysets import costs_at_most, lasts_at_most
+from .outcomes import LATEST
+from .querysets import (
+    COST_FIELD,
+    LENGTH_FIELD,
+    YEARLY_TUITION_FIELD,
+    costs_at_most,
+    lasts_at_most,
+    yearly_tuition_at_most,
+)
 
 RADIUS_CHOICES = [("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
 DEFAULT_RADIUS = 25
 COST_STEPS = [5000, 10000, 15000, 20000, 30000]
+TUITION_STEPS = [2000, 4000, 6000, 10000, 15000, 20000]
 MONTH_STEPS = [3, 6, 9, 12, 18, 24]
 SORTS = {
     "distance": ("Distance", "by_distance"),
     "cost": ("Total cost, lowest first", "by_cost"),
     "length": ("Length, shortest first", "by_length"),
-    "graduates": ("Graduates per year, most first", "by_graduates"),
+    "graduates": (f"Graduates in {LATEST}, most first", "by_graduates"),
     "name": ("School name", "by_name"),
 }
 # The yes/no filters: URL name -> (label, the School field that holds the fact).
@@ -36,7 +50,37 @@ FLAGS = {
     "federal_aid": ("Takes federal student aid", "federal_aid_eligible"),
 }
 # The "up to" filters: URL name, the condition for a limit (programs/querysets.py), preset limits.
-STEPS = [("cost_max", costs_at_most, COST_STEPS), ("length_max", lasts_at_most, MONTH_STEPS)]
+STEPS = [
+    ("cost_max", costs_at_most, COST_STEPS),
+    ("tuition_max", yearly_tuition_at_most, TUITION_STEPS),
+    ("length_max", lasts_at_most, MONTH_STEPS),
+]
+
+
+class UpTo:
+    """What an "up to" filter compares, and how the listing speaks of programs without it."""
+
+    def __init__(self, method, include_param, field, missing):
+        self.method = method  # the ProgramQuerySet method that applies it
+        self.include_param = include_param  # the URL parameter that lets unknowns in
+        self.field = field  # the figure compared (programs/querysets.py)
+        self.missing = missing  # "with no …": the programs that have no figure
+
+
+UP_TO = {
+    "cost_max": UpTo(
+        "costing_at_most", "cost_unknown", COST_FIELD, "no reported whole-program cost"
+    ),
+    "tuition_max": UpTo(
+        "with_yearly_tuition_at_most",
+        "tuition_unknown",
+        YEARLY_TUITION_FIELD,
+        "no yearly tuition reported by their school",
+    ),
+    "length_max": UpTo(
+        "lasting_at_most", "length_unknown", LENGTH_FIELD, "no reported length in months"
+    ),
+}
 
 
 class ZipFilter(django_filters.CharFilter):
@@ -60,6 +104,14 @@ def flag_filter(name):
     label, _ = FLAGS[name]
     return django_filters.ChoiceFilter(
         label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_flag"
+    )
+
+
+def include_unknown_filter(label):
+    """The checkbox under an "up to" filter that lets in programs with no figure (read by that
+    filter's method, so it filters nothing itself)."""
+    return django_filters.ChoiceFilter(
+        label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_none"
     )
 
 
@@ -99,21 +151,32 @@ class ProgramFilter(django_filters.FilterSet):
         label="School type", choices=Sector.choices, empty_label="Any type", method="filter_sector"
     )
     cost_max = django_filters.NumberFilter(
-        label="Total cost up to ($)",
-        method="filter_cost_max",
+        label="Whole-program cost up to ($)",
+        method="filter_up_to",
         min_value=0,
         max_value=1_000_000,
         decimal_places=0,
         widget=forms.Select,
     )
+    cost_unknown = include_unknown_filter("Also show programs with no reported cost")
+    tuition_max = django_filters.NumberFilter(
+        label="Yearly tuition up to ($, school-wide, in-state)",
+        method="filter_up_to",
+        min_value=0,
+        max_value=1_000_000,
+        decimal_places=0,
+        widget=forms.Select,
+    )
+    tuition_unknown = include_unknown_filter("Also show schools with no yearly tuition reported")
     length_max = django_filters.NumberFilter(
         label="Length up to (months)",
-        method="filter_length_max",
+        method="filter_up_to",
         min_value=1,
         max_value=120,
         decimal_places=0,
         widget=forms.Select,
     )
+    length_unknown = include_unknown_filter("Also show programs with no reported length")
     distance_ed = flag_filter("distance_ed")
     evening_weekend = flag_filter("evening_weekend")
     open_admission = flag_filter("open_admission")
@@ -169,12 +232,21 @@ class ProgramFilter(django_filters.FilterSet):
         return getattr(self.form, "cleaned_data", {}) if self.is_bound else {}
 
     def active(self):
-        """Valid, non-empty filter values (the sort and the radius are settings, not filters)."""
+        """Valid, non-empty filter values (the sort and the radius are settings, not filters;
+        letting in unknowns counts only beside its "up to" filter)."""
+        valid = self.valid
+        ignored = {"sort", "radius"} | {
+            up_to.include_param for name, up_to in UP_TO.items() if valid.get(name) is None
+        }
         return {
             name: value
-            for name, value in self.valid.items()
-            if name not in ("sort", "radius") and value not in (None, "")
+            for name, value in valid.items()
+            if name not in ignored and value not in (None, "")
         }
+
+    def includes_unknown(self, name) -> bool:
+        """Whether the "up to" filter `name` lets in programs with no figure."""
+        return bool(self.valid.get(UP_TO[name].include_param))
 
     def combination(self):
         """The active filters as a sorted list of (name, text) pairs, with the radius when a ZIP
@@ -223,11 +295,9 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_sector(self, queryset, name, value):
         return queryset.in_sector(value)
 
-    def filter_cost_max(self, queryset, name, value):
-        return queryset.costing_at_most(int(value))
-
-    def filter_length_max(self, queryset, name, value):
-        return queryset.lasting_at_most(int(value))
+    def filter_up_to(self, queryset, name, value):
+        apply = getattr(queryset, UP_TO[name].method)
+        return apply(int(value), include_unknown=self.includes_unknown(name))
 
     def filter_flag(self, queryset, name, value):
         _, flag = FLAGS[name]

@@ -26,7 +26,7 @@ from core.provenance import Source, plain_value, values_record_source
 
 from .certifications import link_certifications
 from .models import AWARD_LEVELS, Program, School, Sector
-from .outcomes import YEARS, outcome_flag
+from .outcomes import YEARS, outcome_flag, with_latest
 from .quality import held_back_refresh
 from .record_rules import seed_record_rules
 
@@ -284,7 +284,9 @@ def ipeds_plan(
     *, schools_path: Path, programs_path: Path, completions_path=None, overwrite_edited=False
 ):
     """Read and check the files, and work out what applying them would change (no writes).
-    Without `completions_path` the programs' five-year graduates are left as they are."""
+    Without `completions_path` the programs' five-year graduates are left as they are. The
+    programs file's 2023-24 count (graduates_per_year, what "sort by graduates" orders by) is the
+    record's 2023-24 count too, so the two can't disagree."""
     schools = parse_file(schools_path, SCHOOL_COLUMNS, _school_row)
     careers = {cip: career.pk for career in Career.objects.all() for cip in career.cip_codes}
     unitids = {row["unitid"] for row in schools}
@@ -292,7 +294,7 @@ def ipeds_plan(
     if completions_path is not None:
         graduates = graduates_by_program(completions_path)
         for row in programs:
-            by_year = graduates.get(_program_key(row), {})
+            by_year = with_latest(graduates.get(_program_key(row), {}), row["graduates_per_year"])
             row["graduates_by_year"] = by_year
             row["outcome_flag"] = outcome_flag(by_year)
     existing_schools = {school.unitid: school for school in School.objects.all()}

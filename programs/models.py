@@ -3,11 +3,13 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from careers.models import Accreditor, Career, Certification, PublishStatus
 
-from .outcomes import OutcomeFlag
+from .costs import cost_of
+from .outcomes import GraduateOutcomes, OutcomeFlag, with_latest
 from .querysets import GRADUATES_SORT_KEY, ProgramQuerySet, SchoolQuerySet
 
 PUBLISHED = Q(status=PublishStatus.PUBLISHED)
@@ -318,6 +320,22 @@ class Program(models.Model):
 
     def get_absolute_url(self):
         return reverse("programs:program_detail", kwargs={"pk": self.pk})
+
+    @cached_property
+    def cost(self):
+        """What it costs and on what basis (programs/costs.py)."""
+        return cost_of(self)
+
+    @cached_property
+    def outcomes(self):
+        """Its graduates over five years and their flag (programs/outcomes.py)."""
+        return GraduateOutcomes.of(self)
+
+    def clean(self):
+        """An editor changing graduates_per_year (in the admin, or applying a correction)
+        changes the five-year record's 2023-24 count and its flag with it."""
+        record = with_latest(self.graduates_by_year or {}, self.graduates_per_year)
+        self.graduates_by_year, self.outcome_flag = record, GraduateOutcomes(record).flag
 
     @property
     def accreditation_is_verified(self) -> bool:

@@ -3,9 +3,16 @@
 A program's `graduates_by_year` holds, per academic year, the awards the school reported for
 it; a year the school reported nothing for the program is absent (it may not have run then),
 which is not the same as a reported 0.
+
+Its 2023-24 count is always the program's `graduates_per_year`, the figure "sort by graduates"
+orders by and that editors (in the admin, or applying a visitor's correction) may change: the
+import and Program.clean() keep the record and its flag in step with it (`with_latest`).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
+
+from careers.charts import yearly_columns
 
 YEARS = ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
 LATEST = YEARS[-1]
@@ -21,6 +28,10 @@ class OutcomeFlag:
         (NONE_LATEST, f"No graduates reported in {LATEST}, after graduates in earlier years"),
         (NONE_EVER, f"No graduates reported in any year from {YEARS[0]} to {LATEST}"),
     ]
+    BADGES = {  # short, for cards and compare
+        NONE_LATEST: f"No graduates in {LATEST}",
+        NONE_EVER: f"No graduates {YEARS[0]} to {LATEST}",
+    }
     ADVICE = {
         NONE_LATEST: f"No graduates reported in {LATEST}: ask the school whether it still enrolls "
         "students in this program.",
@@ -60,3 +71,65 @@ def trend_text(graduates_by_year: dict) -> str:
         "–" if count.graduates is None else f"{count.graduates:,}"
         for count in five_years(graduates_by_year)
     )
+
+
+def with_latest(graduates_by_year: dict, latest: int | None) -> dict:
+    """The five-year record with its 2023-24 count set to `latest` (removed when None)."""
+    record = {year: n for year, n in graduates_by_year.items() if year != LATEST}
+    if latest is not None:
+        record[LATEST] = latest
+    return dict(sorted(record.items()))
+
+
+@dataclass(frozen=True)
+class GraduateOutcomes:
+    """A program's graduates as its page, its card and compare show them."""
+
+    record: dict  # {academic year: awards}, 2023-24 from graduates_per_year
+    first_year = YEARS[0]
+    latest_year = LATEST
+    source = SOURCE
+
+    @classmethod
+    def of(cls, program):
+        return cls(with_latest(program.graduates_by_year or {}, program.graduates_per_year))
+
+    @cached_property
+    def years(self) -> list[YearCount]:
+        return five_years(self.record)
+
+    @property
+    def latest(self) -> int | None:
+        return self.years[-1].graduates
+
+    @property
+    def reported(self) -> bool:
+        return any(count.graduates is not None for count in self.years)
+
+    @property
+    def trend(self) -> str:
+        return trend_text(self.record)
+
+    @property
+    def spoken(self) -> str:
+        """The trend as words, for screen readers: "2019-20: 12; 2020-21: not reported; …"."""
+        return "; ".join(
+            f"{count.year}: {'not reported' if count.graduates is None else f'{count.graduates:,}'}"
+            for count in self.years
+        )
+
+    @cached_property
+    def flag(self) -> str:
+        return outcome_flag(self.record)
+
+    @property
+    def badge(self) -> str:
+        return OutcomeFlag.BADGES.get(self.flag, "")
+
+    @property
+    def advice(self) -> str:
+        return OutcomeFlag.ADVICE.get(self.flag, "")
+
+    @cached_property
+    def chart(self) -> dict:
+        return yearly_columns([(count.year, count.graduates) for count in self.years])

@@ -3,7 +3,7 @@
 import math
 
 from django.db import models
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from careers.models import PublishStatus
@@ -20,16 +20,36 @@ def school_has(flag) -> Q:
     return Q(**{f"school__{flag}": True})
 
 
-def costs_at_most(amount) -> Q:
-    """The condition "the program's reported whole-program cost is at most `amount`" (an
-    unknown cost does not meet it)."""
-    return Q(total_cost__lte=amount)
+# The "up to" filters' figures: a program without one is an unknown, never a match by accident.
+COST_FIELD = "total_cost"  # whole program, as the program reported it
+YEARLY_TUITION_FIELD = "school__tuition_in_state_per_year"  # per year, school-wide, in-state
+LENGTH_FIELD = "months_to_complete"
 
 
-def lasts_at_most(months) -> Q:
-    """The condition "the program is reported to take at most `months` months" (an unknown
-    length does not meet it)."""
-    return Q(months_to_complete__lte=months)
+def at_most(field: str, limit, include_unknown=False) -> Q:
+    """The condition "`field` is at most `limit`"; with `include_unknown`, "or not reported"."""
+    condition = Q(**{f"{field}__lte": limit})
+    return condition | unknown(field) if include_unknown else condition
+
+
+def unknown(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True})
+
+
+def costs_at_most(amount, include_unknown=False) -> Q:
+    """The program's reported whole-program cost is at most `amount`."""
+    return at_most(COST_FIELD, amount, include_unknown)
+
+
+def yearly_tuition_at_most(amount, include_unknown=False) -> Q:
+    """The school's in-state tuition and fees for a year are at most `amount`: a school-wide
+    yearly figure, never compared with a whole-program cost."""
+    return at_most(YEARLY_TUITION_FIELD, amount, include_unknown)
+
+
+def lasts_at_most(months, include_unknown=False) -> Q:
+    """The program is reported to take at most `months` months."""
+    return at_most(LENGTH_FIELD, months, include_unknown)
 
 
 class VerifiedQuerySet(models.QuerySet):
@@ -77,9 +97,15 @@ class ProgramQuerySet(VerifiedQuerySet):
     def preparing_for(self, certification):
         return self.filter(certifications=certification)
 
-    def lasting_at_most(self, months):
-        """Programs reported to take at most `months` months; unknown lengths drop out."""
-        return self.filter(lasts_at_most(months))
+    def accredited_by(self, accreditors):
+        """Programs whose accreditation by one of `accreditors` (Accreditor codes) an editor
+        has verified."""
+        return self.filter(accreditor__in=accreditors, accreditation_verified_on__isnull=False)
+
+    def lasting_at_most(self, months, include_unknown=False):
+        """Programs reported to take at most `months` months (and, if asked, those with no
+        reported length)."""
+        return self.filter(lasts_at_most(months, include_unknown))
 
     def matching(self, text):
         """Every word appears in the school's name or city, the career or the field of study."""
@@ -93,9 +119,15 @@ class ProgramQuerySet(VerifiedQuerySet):
             )
         return queryset
 
-    def costing_at_most(self, amount):
-        """Programs whose reported whole-program cost is at most `amount` (unknowns drop out)."""
-        return self.filter(costs_at_most(amount))
+    def costing_at_most(self, amount, include_unknown=False):
+        """Programs whose reported whole-program cost is at most `amount` (and, if asked, those
+        with no reported whole-program cost)."""
+        return self.filter(costs_at_most(amount, include_unknown))
+
+    def with_yearly_tuition_at_most(self, amount, include_unknown=False):
+        """Programs at schools whose yearly in-state tuition and fees are at most `amount` (and,
+        if asked, at schools that report none)."""
+        return self.filter(yearly_tuition_at_most(amount, include_unknown))
 
     def with_distance(self, latitude: float, longitude: float):
         """Annotate `distance_miles`: the great-circle (haversine) distance from a point to the
@@ -141,5 +173,10 @@ class ProgramQuerySet(VerifiedQuerySet):
         return self.order_by(F("months_to_complete").asc(nulls_last=True), "pk")
 
     def by_graduates(self):
-        """Most graduates first; programs with no count last."""
+        """Most graduates in 2023-24 first (graduates_per_year, which the five-year record's
+        2023-24 count always equals: programs/outcomes.py); programs with no count last."""
         return self.order_by(GRADUATES_SORT_KEY.desc(), "pk")
+
+    def count_by_credential(self) -> dict:
+        """{credential level: how many programs}, in one GROUP BY query."""
+        return dict(self.order_by().values_list("credential_level").annotate(n=Count("pk")))

@@ -17,7 +17,9 @@ from careers.models import PublishStatus
 from core.csvsafe import csv_safe, csv_unescape
 from core.provenance import Source, values_record_edits
 
+from .costs import CostBasis
 from .models import CredentialLevel, Program, School, Sector
+from .outcomes import OutcomeFlag
 
 
 class SpreadsheetSafeResource(resources.ModelResource):
@@ -105,10 +107,22 @@ PROGRAM_CSV_COLUMNS = [
     Column("tuition_and_fees_usd", "tuition_and_fees", writes=True),
     Column("books_and_supplies_usd", "books_and_supplies", writes=True),
     Column("cost_note", "cost_gap", Program.CostGap.choices, writes=True),
+    # Which figure a student sees (programs/costs.py), and the school's yearly tuition behind
+    # "per year, school-wide".
+    Column("cost_basis", "cost_basis", CostBasis.choices, admin=False),
+    Column("school_tuition_in_state_per_year_usd", "school__tuition_in_state_per_year"),
+    Column("school_tuition_out_of_state_per_year_usd", "school__tuition_out_of_state_per_year"),
     Column("months_to_complete", "months_to_complete", writes=True),
     Column("length", "length", writes=True),
     Column("length_unit", "length_unit", Program.LengthUnit.choices, writes=True),
+    # Graduates in each academic year (an empty cell: nothing reported that year; 0 is a
+    # reported 0), the latest one the count an edit may change, then the flag they raise.
+    Column("graduates_2019_20", "graduates_by_year__2019-20"),
+    Column("graduates_2020_21", "graduates_by_year__2020-21"),
+    Column("graduates_2021_22", "graduates_by_year__2021-22"),
+    Column("graduates_2022_23", "graduates_by_year__2022-23"),
     Column("graduates_2023_24", "graduates_per_year", writes=True),
+    Column("graduates_flag", "outcome_flag", OutcomeFlag.CHOICES),
     Column("school_type", "school__sector", Sector.choices),
     Column("federal_student_aid", "school__federal_aid_eligible"),
     Column("school_offers_distance_education", "school__distance_education"),

@@ -3,6 +3,8 @@ from django.urls import path
 from core.pagecache import cache_public_page
 
 from . import views
+from .about import AboutDataView
+from .award_levels import AwardLevelsView
 from .compare import CompareView
 from .export import ProgramExportView
 from .selections import (
@@ -22,6 +24,8 @@ urlpatterns = [
         cache_public_page(popular_only=["q", "zip"])(views.ProgramListView.as_view()),
         name="program_list",
     ),
+    path("programs/about-the-data/", page(AboutDataView.as_view()), name="about_data"),
+    path("programs/award-levels/", page(AwardLevelsView.as_view()), name="award_levels"),
     path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),
     path("programs/<int:pk>/", page(views.ProgramDetailView.as_view()), name="program_detail"),
     path(

@@ -16,10 +16,26 @@ from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin, crumb, trail
 
 from . import structured_data
+from .certifications import certifications_with_routes
 from .chips import filter_chips
-from .facets import Facets
+from .facets import SORTED_FIGURES, Facets
 from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
 from .models import Program, School
+
+
+def _has_figure(program, path) -> bool:
+    """Whether a listed program has a value at `path` (e.g. "months_to_complete")."""
+    value = program
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return value is not None
+
+
+def toggled(query, name, on) -> str:
+    """The listing's query string with the yes/no parameter `name` switched (off if `on`), back
+    on the first page."""
+    kept = [(k, v) for k, values in query.lists() if k not in (name, "page") for v in values]
+    return "?" + urlencode(kept if on else [*kept, (name, "1")])
 
 
 def programs_crumb():
@@ -122,8 +138,18 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         self.facets.label_form()
+        programs = list(context["object_list"])
+        figure = SORTED_FIGURES.get(filterset.sort_key)
+        known = programs if figure is None else [p for p in programs if _has_figure(p, figure)]
         context.update(
             facets=self.facets,
+            known_programs=known,
+            programs_listed_last=programs[len(known) :],
+            listed_last_count=self.facets.listed_last() if figure else 0,
+            left_out=[
+                (count, included, up_to, toggled(self.request.GET, up_to.include_param, included))
+                for count, included, up_to in self.facets.left_out()
+            ],
             listing_title=context["page_title"],
             place=filterset.place,
             radius=filterset.radius_miles,
@@ -143,7 +169,7 @@ class ProgramDetailView(PageMixin, DetailView):
         if not self.request.user.has_perm("programs.view_program"):
             programs = programs.published()
         return programs.select_related("school", "career").prefetch_related(
-            "certifications__organization"
+            "certifications__organization", "certifications__routes"
         )
 
     def get_page_title(self):
@@ -182,6 +208,7 @@ class ProgramDetailView(PageMixin, DetailView):
         )
         return super().get_context_data(
             other_programs=other_programs,
+            certifications=certifications_with_routes(program),
             state_name=state_name(program.school.state),
             correction_about=program,
             **kwargs,

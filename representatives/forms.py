@@ -1,6 +1,6 @@
 from django import forms
 
-from careers.models import Career, Certification
+from careers.models import Accreditor, Career, Certification
 from programs.models import CredentialLevel, Program
 
 
@@ -25,14 +25,20 @@ class ProgramUpdateForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Certification exams the program prepares students for",
     )
+    accreditor = forms.ChoiceField(
+        choices=[("", "None, or not known"), *Accreditor.choices],
+        required=False,
+        label="Who accredits this program itself (not the whole school)",
+        help_text="Our editors check the accreditor's own list before the site says so.",
+    )
 
     class Meta:
         model = Program
         fields = [
             "tuition_and_fees", "books_and_supplies", "cost_includes", "months_to_complete",
             "length", "length_unit", "offers_day", "offers_evening", "offers_weekend",
-            "delivery_format", "externship_hours", "certifications", "admission_requirements",
-            "program_url",
+            "delivery_format", "externship_hours", "certifications", "accreditor",
+            "accreditation_evidence", "admission_requirements", "program_url",
         ]  # fmt: skip
         widgets = {
             "offers_day": forms.NullBooleanSelect,
@@ -48,6 +54,11 @@ class ProgramUpdateForm(forms.ModelForm):
             "cost_includes": "What the cost includes (uniforms, exam fee, background check…)",
             "length": "Program length (in the unit below)",
             "certifications": "Certification exams the program prepares students for",
+            "accreditation_evidence": "Link to the accreditor's listing of this program",
+        }
+        help_texts = {
+            "accreditation_evidence": "The page on the accreditor's site (or the board's list) "
+            "that names this program.",
         }
 
 

@@ -24,8 +24,12 @@ from .models import SchoolUpdate, SchoolUpdateField
 UPDATABLE_FIELDS = [
     "tuition_and_fees", "books_and_supplies", "cost_includes", "months_to_complete", "length",
     "length_unit", "offers_day", "offers_evening", "offers_weekend", "delivery_format",
-    "externship_hours", "certifications", "admission_requirements", "program_url",
+    "externship_hours", "certifications", "accreditor", "accreditation_evidence",
+    "admission_requirements", "program_url",
 ]  # fmt: skip
+# A change to these needs an editor to verify the accreditation again: until then the site
+# shows none (only an editor sets `accreditation_verified_on`).
+ACCREDITATION_FIELDS = {"accreditor", "accreditation_evidence"}
 # What names a proposed new program; set when it is created, not through the value setter.
 NEW_PROGRAM_FIELDS = ["career", "credential_level"]
 REPORTED_BY_SCHOOL = "Reported by the school"
@@ -127,6 +131,8 @@ def school_update_apply(*, update: SchoolUpdate, reviewer, fields=None) -> Schoo
         for change in values:
             if change not in later:
                 _set(program, change.field, change.new_value)
+        if ACCREDITATION_FIELDS & {change.field for change in values}:
+            program.accreditation_verified_on = None
         if update.kind == SchoolUpdate.Kind.DISCONTINUE:
             program.is_offered = False
         program.last_verified = timezone.localdate()

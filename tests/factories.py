@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 from django.utils.text import slugify
@@ -6,6 +8,7 @@ from factory.django import DjangoModelFactory
 from careers.models import (
     Career,
     Certification,
+    CertificationRoute,
     GuideSection,
     Organization,
     Projection,
@@ -16,6 +19,7 @@ from careers.models import (
 from core.domains import registrable_domain
 from corrections.models import Correction
 from programs.models import CredentialLevel, Program, School, Sector
+from programs.outcomes import GraduateOutcomes, with_latest
 
 
 class CareerFactory(DjangoModelFactory):
@@ -66,6 +70,17 @@ class CertificationFactory(DjangoModelFactory):
     abbreviation = "CMA (AAMA)"
     organization = factory.SubFactory(OrganizationFactory)
     website = "https://www.aama-ntl.org/cma-aama-exam"
+
+
+class CertificationRouteFactory(DjangoModelFactory):
+    class Meta:
+        model = CertificationRoute
+
+    certification = factory.SubFactory(CertificationFactory)
+    basis = CertificationRoute.Basis.TRAINING
+    description = "Complete a medical assistant training program."
+    source_url = factory.LazyAttribute(lambda o: o.certification.website)
+    last_checked = datetime.date(2026, 11, 30)
 
 
 class WageEstimateFactory(DjangoModelFactory):
@@ -152,6 +167,9 @@ class ProgramFactory(DjangoModelFactory):
     tuition_and_fees = 15000
     books_and_supplies = 1200
     graduates_per_year = 40
+    # As the import writes them: the five-year record's 2023-24 count is graduates_per_year.
+    graduates_by_year = factory.LazyAttribute(lambda o: with_latest({}, o.graduates_per_year))
+    outcome_flag = factory.LazyAttribute(lambda o: GraduateOutcomes(o.graduates_by_year).flag)
 
 
 class CorrectionFactory(DjangoModelFactory):

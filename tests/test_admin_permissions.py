@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from careers.models import CipSocLink, OnetSkill, OnetTask, OnetTechnology
 from core.models import OutgoingEmail
-from programs.models import Program
+from programs.models import Program, RecordRule
 from representatives.models import (
     AccessRequest,
     SchoolEmailDomain,
@@ -63,6 +63,9 @@ def one_of_each():
     )
     AccessRequest.objects.create(school=program.school, email="x@elsewhere.org")
     SchoolEmailDomain.objects.create(school=program.school, domain="lakeview-partner.org")
+    RecordRule.objects.create(
+        slug="graduate", name="Graduate", credential_levels=["master"], reason="Implausible."
+    )
     OutgoingEmail.objects.create(
         to="a@example.org", subject="s", body="b", purpose="test", next_attempt_at=timezone.now()
     )

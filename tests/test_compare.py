@@ -53,12 +53,12 @@ def test_compare_page_lines_programs_up_and_its_link_reproduces_it(client):
     page = Client().get(f"{share}&zip=60601").content.decode()
     assert page.index("First College") < page.index("Second College")
     for row in ["Credential", "Length", "Months to complete", "Evening or weekend classes",
-                "Total cost", "What the cost includes", "Online (distance) programs",
+                "Cost", "What the cost includes", "Online (distance) programs",
                 "Prepares for certification", "Graduates in 2023-24", "School type",
                 "Federal student aid", "Distance from your ZIP code", "Data"]:  # fmt: skip
         assert f'<th scope="row">{row}</th>' in page
     assert "$10,200" in page  # 9,000 tuition + 1,200 books
-    assert "Not reported to IPEDS" in page
+    assert "Not reported: The school reported neither a price for this program nor a yearly" in page
     miles = Program.objects.with_distance(41.8858, -87.6181).get(pk=second.pk).distance_miles
     assert f"{miles:.1f} miles" in page
     assert "IPEDS 2023-24; not yet verified by our editors" in page

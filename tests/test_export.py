@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://evil.example/","Click")'
 EXPORT_COLUMNS = [
     "program_url", "school", "city", "state", "ipeds_unitid", "career", "credential", "cip_code",
-    "total_cost_usd", "tuition_and_fees_usd", "books_and_supplies_usd", "cost_note",
-    "months_to_complete", "length", "length_unit", "graduates_2023_24", "school_type",
+    "total_cost_usd", "tuition_and_fees_usd", "books_and_supplies_usd", "cost_note", "cost_basis",
+    "school_tuition_in_state_per_year_usd", "school_tuition_out_of_state_per_year_usd",
+    "months_to_complete", "length", "length_unit", "graduates_2019_20", "graduates_2020_21",
+    "graduates_2021_22", "graduates_2022_23", "graduates_2023_24", "graduates_flag", "school_type",
     "federal_student_aid", "school_offers_distance_education", "school_offers_evening_weekend",
     "open_admission", "distance_miles", "data_source", "data_year", "last_verified",
 ]  # fmt: skip

@@ -22,6 +22,7 @@ from programs.models import Program
 from tests.factories import (
     CareerFactory,
     CertificationFactory,
+    CertificationRouteFactory,
     GuideSectionFactory,
     MetroWageFactory,
     OrganizationFactory,
@@ -61,6 +62,12 @@ def site():
     )
     for n in range(22):  # more than one page of results
         ProgramFactory(school=SchoolFactory(name=f"Valley College {n:02}", state="CA"))
+    # Routes (saving one links the programs): one needs an accredited program, verified for one.
+    for basis, accreditors in [("training", ["caahep", "abhes"]), ("experience", [])]:
+        CertificationRouteFactory(basis=basis, accreditors=accreditors)
+    school.programs.filter(credential_level="associate").update(
+        accreditor="caahep", accreditation_verified_on="2026-10-01"
+    )
     return school
 
 
@@ -104,6 +111,11 @@ def fetch_pages(site) -> Pages:
     get("program list near a ZIP", "/programs/?zip=60601&radius=100&sort=distance")
     get("program list with an invalid filter", "/programs/?zip=123&cost_max=lots")
     get("program list with zero results", "/programs/?state=wy")
+    get(
+        "program list with unknowns let in, sorted with a divider",
+        "/programs/?cost_max=5000&cost_unknown=1&tuition_max=20000&sort=cost",
+    )
+    get("about the data", "/programs/about-the-data/")
     get("program detail", program.get_absolute_url())
     get("program detail without a reported cost", unreported.get_absolute_url())
     get("school detail", site.get_absolute_url())

@@ -79,6 +79,8 @@ PAGES = {
     "listing near a ZIP": "/programs/?zip=60601&radius=100",
     "listing with an invalid filter": "/programs/?zip=123&cost_max=lots",
     "listing with chips and a sort": "/programs/?state=ca&federal_aid=1&sort=cost",
+    "listing with unknowns let in": "/programs/?cost_max=5000&cost_unknown=1&sort=cost",
+    "about the data": "/programs/about-the-data/",
     "compare": "/compare/?programs=1,2,3&zip=60601",
     "empty compare": "/compare/",
     "shortlist": "/shortlist/",

@@ -49,6 +49,8 @@ def test_visitor_correction_applied_by_an_editor(page: Page, live_server, django
     expect(page.locator("dd", has_text="$14,500")).to_contain_text(
         f"Corrected by our editors on {today_short}, after a visitor's note"
     )
-    expect(page.get_by_text("$15,700")).to_be_visible()  # the new total with books
+    # The new total with books, as the cost's headline and in its breakdown.
+    expect(page.locator(".cost-summary")).to_contain_text("$15,700 whole program")
+    expect(page.locator("dd", has_text="$15,700")).to_be_visible()
     today = date_format(timezone.localdate(), "F j, Y")
     expect(page.get_by_text(f"Last verified by our editors on {today}.")).to_be_visible()

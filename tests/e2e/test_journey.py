@@ -38,7 +38,7 @@ def test_student_sends_a_correction_that_an_editor_sees(
     expect(page.get_by_role("heading", level=1)).to_have_text("How to become a Medical Assistant")
     page.get_by_role("link", name="Find Medical Assistant programs (2)").click()
 
-    page.get_by_label("State").select_option("ca")
+    page.get_by_label("State", exact=True).select_option("ca")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("heading", name="1 program")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/programs/?career=medical-assistant&state=ca")
