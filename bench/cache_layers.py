@@ -6,9 +6,9 @@ The layers, and the pages each one serves:
   session gets them; "off" is the page made by its view (PAGE_CACHE_SECONDS=0).
 - recent-pages: the page cache's per-process tier (core.pagecache.recent_pages), which saves
   reading and decompressing a hot page from the shared cache; "off" reads it every time.
-- facets: the listing's facet counts in the shared cache (programs/facets.py).
+- facets: the listing's facet counts in the shared cache (finder/facets.py).
 - filter-form: the listing's rendered filter form, a `{% cache %}` fragment
-  (templates/programs/program_list.html, keyed by Facets.form_cache_key).
+  (templates/finder/program_list.html, keyed by Facets.form_cache_key).
 - corrections-form: the footer corrections form rendered once per process
   (corrections/templatetags/corrections.py).
 - markdown: guide sections' Markdown rendered once per process (core/markdown.py).
@@ -107,9 +107,9 @@ def switches():
             lambda: setattr(pagecache, "recent_pages", kept),
             lambda: setattr(pagecache, "recent_pages", none),
         )
-    found |= swapped("facets", "programs.facets", "cache", DummyCache("off", {}))
-    found |= swapped("export", "programs.export", "cache", DummyCache("off", {}))
-    from programs.facets import Facets
+    found |= swapped("facets", "finder.facets", "cache", DummyCache("off", {}))
+    found |= swapped("export", "finder.export", "cache", DummyCache("off", {}))
+    from finder.facets import Facets
 
     if hasattr(Facets, "form_cache_key"):
         key = Facets.form_cache_key

@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("careers.urls")),
     path("", include("programs.urls")),
+    path("", include("finder.urls")),
     path("", include("representatives.urls")),
     path("", include("corrections.urls")),
     path("", include("search.urls")),

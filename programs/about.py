@@ -38,7 +38,7 @@ class AboutDataView(PageMixin, TemplateView):
 
     def get_breadcrumbs(self):
         return trail(
-            crumb("Programs", reverse("programs:program_list")),
+            crumb("Programs", reverse("finder:program_list")),
             crumb("About the data", reverse("programs:about_data")),
         )
 

@@ -9,7 +9,12 @@ class ListingSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["programs:program_list", "programs:award_levels", "representatives:for_schools"]
+        return [
+            "finder:program_list",
+            "programs:award_levels",
+            "programs:about_data",
+            "representatives:for_schools",
+        ]
 
     def location(self, name):
         return reverse(name)

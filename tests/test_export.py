@@ -256,7 +256,7 @@ def test_a_zip_search_export_has_distances_and_is_cached_per_filter_set(
 def test_an_export_too_big_to_keep_is_made_afresh(
     client, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr("programs.export.EXPORT_CACHE_MAX_BYTES", 100)
+    monkeypatch.setattr("finder.export.EXPORT_CACHE_MAX_BYTES", 100)
     for _ in range(3):
         ProgramFactory()
     assert len(rows(export(client))) == 3

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.geography import STATE_CHOICES
-from programs.filters import RADIUS_CHOICES
+from finder.filters import RADIUS_CHOICES
 from programs.models import CredentialLevel, Program, School, Sector
 
 from .factories import (

@@ -15,7 +15,7 @@ from core.pagecache import (
     page_key,
     unpacked,
 )
-from programs.filters import ProgramFilter
+from finder.filters import ProgramFilter
 
 from .factories import CareerFactory, ProgramFactory, ZipCodeFactory
 

@@ -15,9 +15,9 @@ from django.db.models import Count
 from django.utils.functional import cached_property
 
 from core.pagecache import content_version
+from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 from .filters import FLAGS, STEPS, UP_TO
-from .querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 # Counts are recomputed when published data changes (the content version moves); this is a
 # backstop.

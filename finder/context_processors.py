@@ -8,8 +8,8 @@ def selections(request):
     buttons need, worked out once per page rather than once per card."""
     context = {
         "selection_urls": {
-            "compare": reverse("programs:compare_update"),
-            "shortlist": reverse("programs:shortlist_update"),
+            "compare": reverse("finder:compare_update"),
+            "shortlist": reverse("finder:shortlist_update"),
             "back": request.get_full_path(),
         }
     }

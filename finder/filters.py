@@ -18,10 +18,9 @@ from django import forms
 from careers.forms import ZipCodeField
 from careers.models import Career, Certification
 from core.geography import STATE_CHOICES
-
-from .models import CredentialLevel, Program, Sector
-from .outcomes import LATEST
-from .querysets import (
+from programs.models import CredentialLevel, Program, Sector
+from programs.outcomes import LATEST
+from programs.querysets import (
     COST_FIELD,
     LENGTH_FIELD,
     YEARLY_TUITION_FIELD,

@@ -3,9 +3,9 @@
 from django.utils.http import urlencode
 
 from core.geography import state_name
+from programs.models import CredentialLevel, Sector
 
 from .filters import FLAGS
-from .models import CredentialLevel, Sector
 
 
 def filter_chips(filterset, query):

@@ -13,10 +13,10 @@ from django.views.generic import TemplateView
 from careers.forms import PayLookupForm
 from core.pages import PageMixin
 from core.templatetags.figures import dollars
+from programs.costs import CostBasis
+from programs.models import Program
+from programs.outcomes import LATEST, YEARS
 
-from .costs import CostBasis
-from .models import Program
-from .outcomes import LATEST, YEARS
 from .selections import COMPARE_LIMIT, compare_list, program_ids
 
 NOT_REPORTED = "Not reported"
@@ -152,14 +152,14 @@ def comparison_rows(programs) -> list[Row]:
 class CompareView(PageMixin, TemplateView):
     """Up to four programs side by side; the URL alone reproduces the comparison."""
 
-    template_name = "programs/compare.html"
+    template_name = "finder/compare.html"
     page_title = "Compare programs"
     robots = "noindex"
 
     def get(self, request, *args, **kwargs):
         if "programs" not in request.GET and len(compare_list(request.session)):
             ids = ",".join(map(str, compare_list(request.session).ids))
-            return redirect(f"{reverse('programs:compare')}?{urlencode({'programs': ids})}")
+            return redirect(f"{reverse('finder:compare')}?{urlencode({'programs': ids})}")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -22,11 +22,11 @@ from django_ratelimit import ALL
 from core.csvsafe import csv_safe
 from core.pagecache import content_version
 from core.ratelimits import rate_limit, with_retry_after
+from programs.costs import cost_basis_expression
+from programs.models import Program
+from programs.resources import PUBLIC_COLUMNS
 
-from .costs import cost_basis_expression
 from .filters import ProgramFilter
-from .models import Program
-from .resources import PUBLIC_COLUMNS
 
 # The export's finished CSV is kept per filter combination; its key holds the content version,
 # so an edit makes it stale at once and this is only a backstop.

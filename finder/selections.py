@@ -8,8 +8,7 @@ from django.utils.http import urlencode
 from django.views.generic import TemplateView, View
 
 from core.pages import PageMixin, safe_local_path
-
-from .models import Program
+from programs.models import Program
 
 COMPARE_LIMIT = 4
 
@@ -82,7 +81,7 @@ class SelectionUpdateView(View):
     def post(self, request):
         ids = program_ids(request.POST.get("program", ""))
         program = Program.objects.published().filter(pk__in=ids[:1]).first()
-        back = safe_local_path(request.POST.get("next") or reverse("programs:program_list"))
+        back = safe_local_path(request.POST.get("next") or reverse("finder:program_list"))
         if program is None:
             messages.error(request, "We couldn't find that program.")
             return redirect(back)
@@ -104,7 +103,7 @@ class SelectionUpdateView(View):
 
 
 class ShortlistView(PageMixin, TemplateView):
-    template_name = "programs/shortlist.html"
+    template_name = "finder/shortlist.html"
     page_title = "Your shortlist"
     robots = "noindex"
 
@@ -124,4 +123,4 @@ class ShortlistToCompareView(View):
         if len(saved) > COMPARE_LIMIT:
             messages.info(request, f"Comparing the first {COMPARE_LIMIT} programs you saved.")
         query = urlencode({"programs": ",".join(map(str, chosen))})
-        return redirect(f"{reverse('programs:compare')}?{query}")
+        return redirect(f"{reverse('finder:compare')}?{query}")

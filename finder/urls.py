@@ -1,0 +1,37 @@
+from django.urls import path
+
+from core.pagecache import cache_public_page
+
+from .compare import CompareView
+from .export import ProgramExportView
+from .selections import (
+    SelectionUpdateView,
+    ShortlistToCompareView,
+    ShortlistView,
+    compare_list,
+    shortlist,
+)
+from .views import ProgramListView
+
+app_name = "finder"
+urlpatterns = [
+    path(
+        "programs/",
+        cache_public_page(popular_only=["q", "zip"])(ProgramListView.as_view()),
+        name="program_list",
+    ),
+    path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),
+    path("compare/", CompareView.as_view(), name="compare"),
+    path(
+        "compare/update/",
+        SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),
+        name="compare_update",
+    ),
+    path("shortlist/", ShortlistView.as_view(), name="shortlist"),
+    path(
+        "shortlist/update/",
+        SelectionUpdateView.as_view(selection=shortlist, noun="shortlist"),
+        name="shortlist_update",
+    ),
+    path("shortlist/compare/", ShortlistToCompareView.as_view(), name="shortlist_compare"),
+]
