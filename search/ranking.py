@@ -1,40 +1,51 @@
 """Site search: one box across careers, programs, schools and certifications.
 
-`site_search` is where the site's search starts. It reads the query once (`Terms`,
-search/terms.py) and runs `search_careers`, `search_programs_and_schools` and
-`search_certifications`; each starts from the kind's reading rules (`Career.objects.published()`,
+`site_search` is where the site's search starts. It reads the query once: what it means
+(`understand`, search/understanding.py: misspellings corrected against the vocabulary of names we
+hold, editors' synonyms expanded, places found), then its words (`Terms`, search/terms.py). It
+runs `search_careers`, `search_programs_and_schools` and `search_certifications` on the corrected
+words; each starts from the kind's reading rules (`Career.objects.published()`,
 `Program.objects.published()`, `School.objects.with_published_programs()`) and narrows them
-with the query. Each group shows at most its limit below, best first.
+with the query. Each group shows at most its limit below, best first. A place in the query
+becomes a link to the program finder (`finder_link`), with the best career if the query names one.
 
 How rows match and rank depends on the database:
 - PostgreSQL: full-text search and trigram word similarity, best first. search/postgres.py holds
   the rules and ranks careers and certifications; search/programs_and_schools.py ranks programs
   and schools by the same rules, scoring each field of study and each candidate school once.
-- Elsewhere (SQLite): every word of the query must appear in one of the kind's fields
-  (case-insensitive), no `-word` may, and rows come in the kind's natural order (`_every_word_in`).
+- Elsewhere (SQLite): plain matches of the same corrected words (search/plain.py).
 
-At most five queries a search, four on SQLite.
+At most six queries a search: five on PostgreSQL (four on SQLite), one more to look up a ZIP code;
+the first search after an edit also reads the vocabulary (search/vocabulary.py).
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_, or_
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from careers.models import Career, Certification
 from programs.models import Program, School
 
+from .plain import by_words, every_word_in
 from .postgres import ranked
 from .programs_and_schools import ranked_programs_and_schools
 from .terms import Terms
+from .understanding import Understood, understand
+from .vocabulary import vocabulary
 
 # How many rows a group shows at most; careers are few, so they all show.
 PROGRAMS_LIMIT = 20
 SCHOOLS_LIMIT = 20
 CERTIFICATIONS_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class FinderLink:
+    label: str  # "Phlebotomy Technician programs in Texas", "Programs near 30303 (Atlanta, GA)"
+    url: str
 
 
 @dataclass
@@ -46,6 +57,8 @@ class SearchResults:
     certifications: list = field(default_factory=list)
     # The kinds ("programs", "schools", "certifications") that had more matches than they show.
     more: frozenset = frozenset()
+    understood: Understood | None = None  # what was searched: corrections, synonyms, a place
+    finder_link: FinderLink | None = None
 
     @property
     def total(self):
@@ -54,23 +67,47 @@ class SearchResults:
 
 def site_search(query: str) -> SearchResults:
     """Published careers and programs, schools with published programs and certifications that
-    match `query`, grouped by kind, best first. At most five queries (four on SQLite), or none
-    when the query has no word of two or more characters."""
-    terms = Terms.parse(query)
-    if not terms:
+    match `query`, grouped by kind, best first, and a link to the finder if the query names a
+    place. At most six queries (see the module docstring), or none when the query has no word of
+    two or more characters."""
+    if not Terms.parse(query):
         return SearchResults(query=query)
+    understood = understand(query)
+    terms = Terms.parse(understood.text)
+    if not terms:  # a ZIP code alone
+        return SearchResults(
+            query=query, understood=understood, finder_link=finder_link(understood, [])
+        )
+    subject_terms = Terms.parse(understood.subject_text)  # careers are nowhere: no city
+    careers = search_careers(subject_terms)
     programs, schools = search_programs_and_schools(terms)
     groups = {
         "programs": (programs, PROGRAMS_LIMIT),
         "schools": (schools, SCHOOLS_LIMIT),
-        "certifications": (search_certifications(terms), CERTIFICATIONS_LIMIT),
+        "certifications": (search_certifications(subject_terms), CERTIFICATIONS_LIMIT),
     }
     return SearchResults(
         query=query,
-        careers=search_careers(terms),
+        careers=careers,
         **{kind: rows[:limit] for kind, (rows, limit) in groups.items()},
         more=frozenset(kind for kind, (rows, limit) in groups.items() if len(rows) > limit),
+        understood=understood,
+        finder_link=finder_link(understood, careers),
     )
+
+
+def finder_link(understood: Understood, careers: list) -> FinderLink | None:
+    """The program finder at the query's place, for its best career if it names one."""
+    place = understood.place
+    if place is None:
+        return None
+    params = place.params()
+    what = "Programs"
+    if understood.names_a_subject and careers:
+        params = {"career": careers[0].slug, **params}
+        what = f"{careers[0].title} programs"
+    label = f"{what} {'near' if place.near else 'in'} {place.label}"
+    return FinderLink(label=label, url=f"{reverse('finder:program_list')}?{urlencode(params)}")
 
 
 # --- one function per kind: a list, best first (capped kinds: one more row than they show) ----
@@ -79,7 +116,14 @@ def site_search(query: str) -> SearchResults:
 def search_careers(terms: Terms) -> list:
     careers = Career.objects.published()
     if not _on_postgresql():
-        return list(_every_word_in(careers, terms, ["title", "summary"]))
+        return by_words(
+            careers,
+            terms,
+            names=[lambda c: c.title],
+            other=[lambda c: c.summary],
+            main_name=lambda c: c.title,
+            order=[lambda c: c.order, lambda c: c.title],
+        )
     careers = ranked(
         careers,
         terms,
@@ -97,10 +141,11 @@ def search_programs_and_schools(terms: Terms) -> tuple[list, list]:
         return ranked_programs_and_schools(
             terms, programs_limit=PROGRAMS_LIMIT + 1, schools_limit=SCHOOLS_LIMIT + 1
         )
+    held = vocabulary().program_text
     fields = ["career__title", "cip_title", "school__name", "school__city"]
-    programs = _every_word_in(Program.objects.for_listing(), terms, fields).by_name()
+    programs = every_word_in(Program.objects.for_listing(), terms, fields, held=held).by_name()
     schools = School.objects.filter(pk__in=School.objects.with_published_programs())
-    schools = _every_word_in(schools, terms, ["name", "city"]).order_by("name", "pk")
+    schools = every_word_in(schools, terms, ["name", "city"], held=held).order_by("name", "pk")
     return list(programs[: PROGRAMS_LIMIT + 1]), list(schools[: SCHOOLS_LIMIT + 1])
 
 
@@ -108,8 +153,15 @@ def search_certifications(terms: Terms) -> list:
     certifications = Certification.objects.select_related("organization")
     names = ["abbreviation", "name", "organization__name", "organization__abbreviation"]
     if not _on_postgresql():
-        certifications = _every_word_in(certifications, terms, names).order_by("abbreviation")
-        return list(certifications[: CERTIFICATIONS_LIMIT + 1])
+        found = by_words(
+            certifications,
+            terms,
+            names=[lambda c: c.abbreviation, lambda c: c.name],
+            other=[lambda c: c.organization.name, lambda c: c.organization.abbreviation],
+            main_name=lambda c: c.name,
+            order=[lambda c: c.abbreviation],
+        )
+        return found[: CERTIFICATIONS_LIMIT + 1]
     certifications = ranked(
         certifications,
         terms,
@@ -122,22 +174,6 @@ def search_certifications(terms: Terms) -> list:
     )
     certifications = certifications.order_by("-score", "-closeness", "abbreviation", "pk")
     return list(certifications[: CERTIFICATIONS_LIMIT + 1])
-
-
-# --- SQLite and others: every word somewhere ---------------------------------------------------
-
-
-def _every_word_in(queryset, terms: Terms, fields):
-    """Rows where each word appears in one of `fields` and no excluded word does (icontains
-    escapes % and _ itself)."""
-
-    def anywhere(word):
-        return reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields))
-
-    condition = reduce(and_, (anywhere(word) for word in terms.words), Q())
-    for word in terms.excluded:
-        condition &= ~anywhere(word)
-    return queryset.filter(condition)
 
 
 def _on_postgresql():

@@ -22,6 +22,7 @@ from representatives.models import (
     SchoolRepresentative,
     SchoolUpdate,
 )
+from search.models import Synonym
 
 from .factories import (
     CertificationFactory,
@@ -69,6 +70,7 @@ def one_of_each():
     OutgoingEmail.objects.create(
         to="a@example.org", subject="s", body="b", purpose="test", next_attempt_at=timezone.now()
     )
+    Synonym.objects.get_or_create(term="phleb", defaults={"expansion": "Phlebotomy"})
     return program
 
 

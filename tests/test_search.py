@@ -9,10 +9,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from careers.models import PublishStatus
+from core.pagecache import content_changed
 from programs.models import School
+from search.models import Synonym
 from search.postgres import is_candidate
 from search.ranking import PROGRAMS_LIMIT, site_search
 from search.terms import Terms
+from search.understanding import correct, understand
+from search.vocabulary import vocabulary
 
 from .factories import (
     CareerFactory,
@@ -20,6 +24,7 @@ from .factories import (
     OrganizationFactory,
     ProgramFactory,
     SchoolFactory,
+    ZipCodeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -273,25 +278,37 @@ def test_programs_are_capped_and_the_page_says_more_match(client, directory):
 
 
 def test_search_runs_a_constant_number_of_queries(client, directory, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    ZipCodeFactory(code="60601", city="Chicago", state="IL")
+    vocabulary()  # read once per content version, by the first search that needs it
+    with django_assert_max_num_queries(6):
         small = site_search("medical")
     for n in range(30):
         ProgramFactory(school=SchoolFactory(name=f"Medical College {n:02}"))
-    with django_assert_max_num_queries(5):
+    vocabulary()
+    with django_assert_max_num_queries(6):
         large = site_search("medical")
     assert small.total < large.total
+    with django_assert_max_num_queries(6):  # a ZIP code is looked up: one query more
+        assert site_search("medical 60601").finder_link is not None
+    with django_assert_max_num_queries(6):
+        site_search("flebotomy lpn chicago")  # corrections, synonyms, places: in memory
     with django_assert_max_num_queries(0):
         site_search("%")  # nothing to look for: no query at all
-    with django_assert_max_num_queries(5):  # the page adds none
+    with django_assert_max_num_queries(6):  # the page adds none
         client.get("/search/", {"q": "medical"})
+    content_changed()  # an edit: the next search reads the vocabulary again, seven queries
+    with django_assert_max_num_queries(6 + 7):
+        site_search("medical")
 
 
-# --- PostgreSQL: full-text search and trigram similarity --------------------------------------
+# --- on every database: misspellings, synonyms, places ----------------------------------------
 
 
-@postgresql_only
 def test_a_misspelled_career_finds_the_career_and_its_programs(client, directory):
-    assert 'href="/careers/phlebotomy-technician/"' in search_page(client, "flebotomy")
+    page = search_page(client, "flebotomy")
+    assert 'href="/careers/phlebotomy-technician/"' in page
+    assert 'Did you mean <a href="/search/?q=phlebotomy"><strong>phlebotomy</strong></a>?' in page
+    assert "The results below are for “phlebotomy”." in page
     found = titles(site_search("flebotomy"))
     assert found["careers"] == ["Phlebotomy Technician"]
     assert set(found["programs"]) == {
@@ -301,23 +318,115 @@ def test_a_misspelled_career_finds_the_career_and_its_programs(client, directory
     assert found["certifications"] == ["CPT"]
 
 
-@postgresql_only
+def test_a_query_spelled_right_is_not_corrected(client, directory):
+    assert site_search("phlebotomy").understood.corrections == ()
+    assert "Did you mean" not in search_page(client, "phlebotomy")
+
+
 def test_two_misspelled_words_find_the_closest_career_first(directory):
-    found = titles(site_search("medcal asistant"))
+    results = site_search("medcal asistant")
+    assert results.understood.corrected_query == "medical assistant"
+    found = titles(results)
     assert found["careers"][0] == "Medical Assistant"
     assert found["programs"][0] == "Medical Assistant at Loop Medical Institute"
     assert found["certifications"] == ["CMA (AAMA)"]
 
 
-@postgresql_only
-def test_an_abbreviation_finds_its_certification(directory):
+def test_words_are_corrected_only_to_close_known_words(directory):
+    vocab = vocabulary()
+    assert correct("flebotomy", vocab) == "phlebotomy"  # 84 of 100 similar
+    assert correct("sergical", vocab) == "sergical"  # no surgical career is published here
+    assert correct("evening", vocab) == "evening"  # nothing close: left alone
+    assert correct("cmaa", vocab) == "cmaa"  # too short to correct
+    assert correct("chicgo", vocab) == "chicago"  # a school's city
+    assert correct("springfield", vocab) == "springfield"  # known as it is
+
+
+def test_a_synonym_reaches_its_career_and_its_certification(client, directory):
+    Synonym.objects.update_or_create(
+        term="cma", defaults={"expansion": "Certified Medical Assistant"}
+    )
     found = titles(site_search("cma"))
-    assert found["certifications"] == ["CMA (AAMA)"]
-    assert found["careers"] == found["programs"] == found["schools"] == []
+    assert found["certifications"][0] == "CMA (AAMA)"
+    assert found["careers"][0] == "Medical Assistant"
+    assert "“cma” is searched as “Certified Medical Assistant”." in search_page(client, "CMA")
+
+
+def test_a_synonym_an_editor_adds_works_on_the_next_search(directory):
+    Synonym.objects.filter(term="phleb").delete()
+    assert site_search("phleb").understood.expansions == ()
+    Synonym.objects.create(term="phleb", expansion="Phlebotomy")  # moves the content version
+    results = site_search("phleb")
+    assert results.understood.expansions == (("phleb", "Phlebotomy"),)
+    assert titles(results)["careers"] == ["Phlebotomy Technician"]
+
+
+def test_a_zip_code_leads_to_the_finder_near_it(client, directory):
+    ZipCodeFactory(code="30303", city="Atlanta", state="GA")
+    results = site_search("30303")
+    assert results.finder_link.label == "Programs near 30303 (Atlanta, GA)"
+    assert results.finder_link.url == "/programs/?zip=30303"
+    page = search_page(client, "30303")
+    assert '<a href="/programs/?zip=30303"><strong>Programs near 30303 (Atlanta, GA)' in page
+    assert "No results" not in page
+    assert site_search("99999").finder_link is None  # not a ZIP code we know
+
+
+def test_a_city_leads_to_the_finder_at_its_most_central_zip_code(directory):
+    ZipCodeFactory(code="60601", city="Chicago", state="IL", latitude=41.886, longitude=-87.618)
+    ZipCodeFactory(code="60608", city="Chicago", state="IL", latitude=41.849, longitude=-87.671)
+    ZipCodeFactory(code="60625", city="Chicago", state="IL", latitude=41.973, longitude=-87.702)
+    ZipCodeFactory(code="62701", city="Chicago", state="OH", latitude=40.0, longitude=-83.0)
+    ZipCodeFactory(code="62702", city="Malcolm", state="AL", latitude=31.1, longitude=-88.0)
+    SchoolFactory(name="Buckeye Institute", city="Chicago", state="OH")  # a city with a school
+    results = site_search("phlebotomy chicago")
+    assert results.finder_link.label == "Phlebotomy Technician programs near Chicago, IL"
+    assert results.finder_link.url == "/programs/?career=phlebotomy-technician&zip=60601"
+    assert titles(results)["programs"] == ["Phlebotomy Technician at Lakeshore Blood Draw Academy"]
+    assert site_search("chicago, ohio").finder_link.url == "/programs/?zip=62701"
+    assert site_search("malcolm").finder_link is None  # no school there, and small
+
+
+@pytest.mark.parametrize(
+    ("query", "label", "url"),
+    [
+        ("texas", "Programs in Texas", "/programs/?state=tx"),
+        ("TX", "Programs in Texas", "/programs/?state=tx"),
+        ("new york", "Programs in New York", "/programs/?state=ny"),
+        (
+            "phlebotomy texas",
+            "Phlebotomy Technician programs in Texas",
+            "/programs/?career=phlebotomy-technician&state=tx",
+        ),
+        ("flebotomy in tx", None, "/programs/?career=phlebotomy-technician&state=tx"),
+    ],
+)
+def test_a_state_leads_to_the_finder_in_it(directory, query, label, url):
+    link = site_search(query).finder_link
+    assert link.url == url
+    assert label is None or link.label == label
+
+
+def test_a_state_is_not_searched_when_the_query_names_a_career(directory):
+    results = site_search("phlebotomy illinois")
+    assert results.understood.text == "phlebotomy"
+    assert len(results.programs) == 2
+    # Without a career it stays: it may be part of a school's name.
+    assert site_search("university of illinois").understood.text == "university illinois"
+
+
+def test_words_around_the_subject_are_not_searched(directory):
+    results = site_search("phlebotomy classes near me")
+    assert results.understood.text == "phlebotomy"
+    assert titles(results)["careers"] == ["Phlebotomy Technician"]
+    assert understand("community college").text == "community college"
+
+
+# --- PostgreSQL: full-text search and trigram similarity --------------------------------------
 
 
 @postgresql_only
-def test_the_exact_career_comes_before_a_longer_one(directory):
+def test_the_exact_career_comes_before_a_longer_one_pg(directory):
     assert titles(site_search("medical assistant"))["careers"] == [
         "Medical Assistant",
         "Medical Administrative Assistant",
@@ -344,11 +453,12 @@ def test_the_simple_match_needs_every_word(directory):
         "Lakeshore Blood Draw Academy",
         "Loop Medical Institute",
     ]
-    assert site_search("flebotomy").total == 0  # no typo tolerance without PostgreSQL
+    # A word no program holds does not rule programs out; words they hold must all be there.
+    assert titles(site_search("loop medical classes"))["programs"] == found["programs"]
+    assert titles(site_search("loop phlebotomy"))["programs"] == []
 
 
-@postgresql_only
-def test_a_misspelled_city_finds_its_schools_through_the_candidate_index(directory):
+def test_a_misspelled_city_finds_its_schools(directory):
     # "chicgo" is 0.57 similar to "Chicago": a candidate at the 0.4 threshold each connection
     # sets (pg_trgm's own default, 0.6, would miss it), then a match at 0.55.
     assert {school.city for school in site_search("chicgo").schools} == {"Chicago"}
@@ -386,3 +496,24 @@ def test_a_minus_sign_excludes_programs_and_schools(directory):
     assert titles(site_search("phlebotomy -prairie"))["programs"] == [
         "Phlebotomy Technician at Lakeshore Blood Draw Academy"
     ]
+
+
+# --- synonyms are the editors' ------------------------------------------------------------------
+
+
+def test_editors_keep_the_synonyms_in_the_admin(client, django_user_model, directory):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "ed", "ed@example.org", "pw-long-enough", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    assert client.get("/admin/search/synonym/").status_code == 200
+    response = client.post(
+        "/admin/search/synonym/add/",
+        {"term": "  Blood  Tech ", "expansion": "Phlebotomy Technician"},
+    )
+    assert response.status_code == 302
+    assert Synonym.objects.get(term="blood tech").expansion == "Phlebotomy Technician"
+    assert titles(site_search("blood tech"))["careers"] == ["Phlebotomy Technician"]

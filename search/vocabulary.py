@@ -1,0 +1,162 @@
+"""The words search knows, read from the database once per content version and kept per process.
+
+Spelling correction (search/understanding.py) compares each query word with `Vocabulary.targets`:
+the distinct lower-case words of career titles, certification names and abbreviations,
+organisation names, fields of study (programs' CIP titles), state names, and school names and
+cities, in that order, so that of two equally close words the more telling one wins. Words are
+kept, not rows: at a million programs (333,334 schools) the school words are a few thousand.
+
+Places: `cities` maps a city's lower-case name to the cities of that name (ZIP code data) that
+have a school or many ZIP codes, the one with the most ZIP codes first (a proxy for size:
+Atlanta, GA before Atlanta, TX). A city is sent
+to the finder as one ZIP code: of its ZIP codes, the one whose centre is nearest the centre of
+them all, since the finder measures distance from a ZIP code's centre.
+
+Synonyms (`search.models.Synonym`) are read with the rest. The whole is rebuilt when the content
+version moves (`core.pagecache.content_version()`: any edit of what public pages show, Synonym
+included, and every bulk import), by the first search that sees the new version.
+"""
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from careers.models import Career, Certification, Organization, ZipCode
+from core.geography import STATES
+from core.pagecache import content_version
+from programs.models import Program, School
+
+from .models import Synonym
+
+WORD = re.compile(r"[a-z0-9]+")
+# Words students type around what they look for ("classes near me", "how to become"): never
+# "corrected" into something else, and not searched when the query holds other words.
+_COMMON_WORDS = """a an and are at be become best by can certificate certificates certification
+    class classes college colleges community cost course courses degree degrees do for free from
+    get good how
+    in is it job jobs me my near nearby of on online or part program programs
+    salary school schools the time to training what where with"""
+COMMON_WORDS = frozenset(_COMMON_WORDS.split())
+
+# Words of school names that are also the names of small towns (College, AK; University, MS):
+# a city whose name is only such words, or the words above, or a career's, is not a place.
+_NOT_PLACES = """academy arts beauty career careers center health institute medical nursing science
+    sciences state technical technology university"""
+NOT_PLACES = frozenset(_NOT_PLACES.split())
+# A city without a school is a place to search from when it has this many ZIP codes.
+BIG_CITY_ZIPS = 10
+
+
+@dataclass(frozen=True)
+class City:
+    name: str  # as the ZIP code data spells it
+    state: str  # postal code
+    zip: str  # the ZIP code nearest the centre of the city's ZIP codes
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    targets: tuple[str, ...]  # words a misspelt word may be corrected to, most telling first
+    known: frozenset[str]  # words never corrected: the targets, every city's words, COMMON_WORDS
+    subjects: frozenset[str]  # words of careers, certifications and fields of study
+    program_text: str  # the words programs and schools hold, one a line (SQLite's match)
+    synonyms: dict[tuple[str, ...], str]  # a term's words -> its expansion
+    cities: dict[str, tuple[City, ...]]  # lower-case name -> cities of that name, largest first
+
+
+def words_of(*texts) -> list[str]:
+    return [word for text in texts if text for word in WORD.findall(text.lower())]
+
+
+_lock = threading.Lock()
+_cached: tuple[int, Vocabulary] | None = None
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary of the current content version: built by the first search that needs it
+    (seven queries), then read from this process's memory."""
+    global _cached
+    version = content_version()
+    cached = _cached
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock:
+        if _cached is None or _cached[0] != version:
+            _cached = (version, build())
+        return _cached[1]
+
+
+def build() -> Vocabulary:
+    careers = words_of(*Career.objects.published().values_list("title", flat=True))
+    certifications = words_of(
+        *(text for row in Certification.objects.values_list("name", "abbreviation") for text in row)
+    )
+    organizations = words_of(
+        *(text for row in Organization.objects.values_list("name", "abbreviation") for text in row)
+    )
+    fields = words_of(
+        *Program.objects.published().order_by().values_list("cip_title", flat=True).distinct()
+    )
+    schools, school_cities = set(), set()
+    rows = School.objects.order_by().values_list("name", "city", "state").iterator(5000)
+    for name, city, state in rows:
+        schools.update(words_of(name, city))
+        school_cities.add((" ".join(words_of(city)), state))
+    states = words_of(*STATES.values())
+    synonyms = {
+        tuple(words_of(term)): expansion
+        for term, expansion in Synonym.objects.values_list("term", "expansion")
+        if words_of(term)
+    }
+    targets = _distinct(careers, certifications, organizations, fields, states, sorted(schools))
+    subjects = frozenset((*careers, *certifications, *fields))
+    all_cities, city_words = _cities(school_cities)
+    cities = {
+        name: found
+        for name, found in all_cities.items()
+        if not set(name.split()) <= {*NOT_PLACES, *COMMON_WORDS, *subjects}
+    }
+    synonym_words = {word for term in synonyms for word in term}
+    return Vocabulary(
+        targets=tuple(word for word in targets if len(word) > 2 and not word.isdigit()),
+        known=frozenset((*targets, *city_words, *synonym_words, *COMMON_WORDS)),
+        subjects=subjects,
+        program_text="\n".join(sorted({*careers, *fields, *schools})),
+        synonyms=synonyms,
+        cities=cities,
+    )
+
+
+def _distinct(*groups) -> list[str]:
+    seen = {}
+    for group in groups:
+        for word in group:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _cities(school_cities: set) -> tuple[dict[str, tuple[City, ...]], set[str]]:
+    """Each city name's cities, the one with most ZIP codes first, with its central ZIP code:
+    the cities with a school, or with at least BIG_CITY_ZIPS ZIP codes (small towns share their
+    names with people and words: Malcolm, AL is not what "malcolm x college" means); and the
+    words of every city's name, which are never corrected."""
+    points = defaultdict(list)
+    for code, city, state, latitude, longitude in ZipCode.objects.order_by().values_list(
+        "code", "city", "state", "latitude", "longitude"
+    ):
+        points[city, state].append((code, latitude, longitude))
+    by_name, city_words = defaultdict(list), set()
+    for (city, state), zips in points.items():
+        latitude = sum(z[1] for z in zips) / len(zips)
+        longitude = sum(z[2] for z in zips) / len(zips)
+        central = min(zips, key=lambda z: ((z[1] - latitude) ** 2 + (z[2] - longitude) ** 2, z[0]))
+        name = " ".join(words_of(city))
+        city_words.update(name.split())
+        if (name, state) in school_cities or len(zips) >= BIG_CITY_ZIPS:
+            by_name[name].append((len(zips), City(city, state, central[0])))
+    cities = {
+        name: tuple(city for _, city in sorted(found, key=lambda f: (-f[0], f[1].state)))
+        for name, found in by_name.items()
+    }
+    return cities, city_words
