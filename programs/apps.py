@@ -12,9 +12,9 @@ class ProgramsConfig(AppConfig):
         from core.pagecache import invalidate_on_change
 
         from .certifications import link_certifications_on_change
-        from .models import Program, School
+        from .models import Program, RecordRule, School
 
-        invalidate_on_change(School, Program)
+        invalidate_on_change(School, Program, RecordRule)
         # Programs prepare for the certifications of their career that have a training route:
         # careers can't tell programs when those change, so programs listen.
         for signal in (post_save, post_delete):

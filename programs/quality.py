@@ -10,6 +10,8 @@ programs out; an editor who checks one and finds it real ticks "show despite the
 from django.db import transaction
 from django.db.models import Q
 
+from core.pagecache import content_changed
+
 from .models import Program, RecordRule
 
 
@@ -28,11 +30,14 @@ def held_back_condition() -> Q:
 
 
 def held_back_refresh() -> int:
-    """Mark every program the active rules hold back, and only those; returns how many are."""
+    """Mark every program the active rules hold back, and only those; returns how many are.
+    UPDATEs send no signals, so cached pages are made stale here when anything moved."""
     held = Q(held_back_condition(), shown_despite_rules=False)
     with transaction.atomic():
-        Program.objects.filter(held_back=True).exclude(held).update(held_back=False)
-        Program.objects.filter(held, held_back=False).update(held_back=True)
+        shown = Program.objects.filter(held_back=True).exclude(held).update(held_back=False)
+        hidden = Program.objects.filter(held, held_back=False).update(held_back=True)
+    if shown or hidden:
+        content_changed()
     return Program.objects.filter(held_back=True).count()
 
 

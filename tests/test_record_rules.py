@@ -112,3 +112,12 @@ def test_an_editors_override_outlasts_the_next_refresh(records):
     held_back_refresh()
     assert not Program.objects.get(pk=master.pk).held_back
     assert Program.objects.get(pk=bachelor.pk).held_back
+
+
+def test_a_rule_change_makes_cached_listings_stale(client, records, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    assert "Stanford University" not in listed(client)  # now cached
+    # An UPDATE sends no signal: the refresh itself must make the cached pages stale.
+    RecordRule.objects.filter(slug="graduate-award-for-entry-level-job").update(is_active=False)
+    held_back_refresh()
+    assert "Stanford University" in listed(client)
