@@ -14,13 +14,21 @@ them all, since the finder measures distance from a ZIP code's centre.
 
 Synonyms (`search.models.Synonym`) are read with the rest. The whole is rebuilt when the content
 version moves (`core.pagecache.content_version()`: any edit of what public pages show, Synonym
-included, and every bulk import), by the first search that sees the new version.
+included, and every bulk import), by the first search that sees the new version. The words of
+many rows (schools, fields of study, ZIP codes' cities: `held_names`) take seconds to read at a
+million programs, so they are kept in the shared cache under a signature of those rows and read
+again only when it changes.
 """
 
 import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Func, Max, Value
+from django.db.models.functions import Lower
 
 from careers.models import Career, Certification, Organization, ZipCode
 from core.geography import STATES
@@ -30,6 +38,9 @@ from programs.models import Program, School
 from .models import Synonym
 
 WORD = re.compile(r"[a-z0-9]+")
+LETTERS = re.compile(r"[a-z]+")
+# The held names are read again at least this often, whatever their signature says.
+HELD_NAMES_SECONDS = 24 * 3600
 # Words students type around what they look for ("classes near me", "how to become"): never
 # "corrected" into something else, and not searched when the query holds other words.
 _COMMON_WORDS = """a an and are at be become best by can certificate certificates certification
@@ -75,7 +86,8 @@ _cached: tuple[int, Vocabulary] | None = None
 
 def vocabulary() -> Vocabulary:
     """The vocabulary of the current content version: built by the first search that needs it
-    (seven queries), then read from this process's memory."""
+    (eight queries, four more when the held names must be read again), then read from this
+    process's memory."""
     global _cached
     version = content_version()
     cached = _cached
@@ -95,37 +107,95 @@ def build() -> Vocabulary:
     organizations = words_of(
         *(text for row in Organization.objects.values_list("name", "abbreviation") for text in row)
     )
-    fields = words_of(
-        *Program.objects.published().order_by().values_list("cip_title", flat=True).distinct()
-    )
-    schools, school_cities = set(), set()
-    rows = School.objects.order_by().values_list("name", "city", "state").iterator(5000)
-    for name, city, state in rows:
-        schools.update(words_of(name, city))
-        school_cities.add((" ".join(words_of(city)), state))
-    states = words_of(*STATES.values())
     synonyms = {
         tuple(words_of(term)): expansion
         for term, expansion in Synonym.objects.values_list("term", "expansion")
         if words_of(term)
     }
-    targets = _distinct(careers, certifications, organizations, fields, states, sorted(schools))
-    subjects = frozenset((*careers, *certifications, *fields))
-    all_cities, city_words = _cities(school_cities)
+    names = held_names()
+    states = words_of(*STATES.values())
+    targets = _distinct(careers, certifications, organizations, names.fields, states, names.schools)
+    subjects = frozenset((*careers, *certifications, *names.fields))
     cities = {
         name: found
-        for name, found in all_cities.items()
+        for name, found in names.cities.items()
         if not set(name.split()) <= {*NOT_PLACES, *COMMON_WORDS, *subjects}
     }
     synonym_words = {word for term in synonyms for word in term}
     return Vocabulary(
         targets=tuple(word for word in targets if len(word) > 2 and not word.isdigit()),
-        known=frozenset((*targets, *city_words, *synonym_words, *COMMON_WORDS)),
+        known=frozenset((*targets, *names.city_words, *synonym_words, *COMMON_WORDS)),
         subjects=subjects,
-        program_text="\n".join(sorted({*careers, *fields, *schools})),
+        program_text="\n".join(sorted({*careers, *names.fields, *names.schools})),
         synonyms=synonyms,
         cities=cities,
     )
+
+
+# --- the names of many rows: read when they change, shared between processes ------------------
+
+
+@dataclass(frozen=True)
+class HeldNames:
+    """The words of fields of study and of schools' names and cities, and the cities."""
+
+    fields: tuple[str, ...]
+    schools: tuple[str, ...]  # sorted; letters only (not "school 329609")
+    cities: dict[str, tuple[City, ...]]
+    city_words: frozenset[str]
+
+
+def held_names() -> HeldNames:
+    """Read from the shared cache, else from the database (two seconds at a million programs),
+    under a signature of the rows they come from: the last school, the last change to a school
+    in its history (the admin, corrections and the IPEDS import all write it), the last program
+    (a field of study's title is NCES's for its CIP code: it comes with new programs), the
+    number of ZIP codes and the last one. An edit elsewhere (a guide, a synonym, a program's
+    cost) moves the content version but not this. Called once per content version and process.
+    """
+    key = "search:held-names:" + ":".join(map(str, _signature()))
+    names = cache.get(key)
+    if names is None:
+        names = _read_held_names()
+        cache.set(key, names, timeout=HELD_NAMES_SECONDS)
+    return names
+
+
+def _signature() -> tuple:
+    """Each a lookup in an index: counting a million rows would take 100 ms."""
+    return (
+        School.objects.aggregate(last=Max("pk"))["last"],
+        School.history.aggregate(last=Max("history_id"))["last"],
+        Program.objects.aggregate(last=Max("pk"))["last"],
+        *ZipCode.objects.aggregate(n=Count("pk"), last=Max("pk")).values(),
+    )
+
+
+def _read_held_names() -> HeldNames:
+    fields = words_of(*Program.objects.order_by().values_list("cip_title", flat=True).distinct())
+    school_cities = {
+        (" ".join(words_of(city)), state)
+        for city, state in School.objects.order_by().values_list("city", "state").distinct()
+    }
+    cities, city_words = _cities(school_cities)
+    return HeldNames(
+        fields=tuple(_distinct(fields)),
+        schools=tuple(sorted(_school_words())),
+        cities=cities,
+        city_words=frozenset(city_words),
+    )
+
+
+def _school_words() -> set[str]:
+    """The distinct words of schools' names and cities: counted by PostgreSQL where it runs."""
+    schools = School.objects.order_by()
+    if connection.vendor == "postgresql":
+        split = Func(Lower("search_place"), Value("[^a-z]+"), function="regexp_split_to_table")
+        return set(schools.annotate(word=split).values_list("word", flat=True).distinct()) - {""}
+    words = set()
+    for place in schools.values_list("search_place", flat=True).iterator(5000):
+        words.update(LETTERS.findall(place.lower()))
+    return words
 
 
 def _distinct(*groups) -> list[str]:
