@@ -11,7 +11,9 @@ expanded), so the words here are the vocabulary's. Then:
   whole query (`fuzz.ratio`), then in the kind's order.
 - Programs and schools: every word must appear in one of the kind's fields (case-insensitive),
   and no `-word` may; but a word that no program or school holds at all ("classes", "certified")
-  is left out, since it could only rule every row out. Rows come in name order.
+  is left out, since it could only rule every row out. Programs come in name order; schools
+  by how close their names are to the whole query (`closest_names`: "best care college" puts
+  Best Care College before the other schools holding "care"), then by name.
 """
 
 from functools import reduce
@@ -25,6 +27,10 @@ from .terms import Terms
 # The share of the query's words (1 for each the names hold, 1/2 for the other text) a row that
 # does not hold them all needs.
 PARTIAL_MATCH = 2 / 3
+# A school's name this close to the whole query (0 to 100) is put first: "bay mills" against "Bay
+# Mills Community College" is 50, "stanbridge" against "Stanbridge University" 64.5, "chicago"
+# against any school 15 to 25.
+CLOSE_NAME = 50
 
 
 def by_words(rows, terms: Terms, *, names, other=(), main_name, order=()):
@@ -66,3 +72,15 @@ def every_word_in(queryset, terms: Terms, fields, *, held: str | None = None):
     for word in terms.excluded:
         condition &= ~anywhere(word)
     return queryset.filter(condition)
+
+
+def closest_names(schools, query: str) -> list:
+    """The schools whose names are close to `query` (`fuzz.ratio` at least CLOSE_NAME), closest
+    first, then the others in name order (a city's schools, say)."""
+    query = query.lower()
+
+    def closeness(school):
+        score = fuzz.ratio(school.name.lower(), query)
+        return -score if score >= CLOSE_NAME else 0
+
+    return sorted(schools, key=lambda school: (closeness(school), school.name))

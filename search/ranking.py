@@ -29,7 +29,7 @@ from django.utils.http import urlencode
 from careers.models import Career, Certification
 from programs.models import Program, School
 
-from .plain import by_words, every_word_in
+from .plain import by_words, closest_names, every_word_in
 from .postgres import ranked
 from .programs_and_schools import ranked_programs_and_schools
 from .terms import Terms
@@ -40,6 +40,8 @@ from .vocabulary import vocabulary
 PROGRAMS_LIMIT = 20
 SCHOOLS_LIMIT = 20
 CERTIFICATIONS_LIMIT = 10
+# SQLite: of the schools that match, this many (in name order) are ranked by their names.
+SCHOOLS_READ = 200
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def site_search(query: str) -> SearchResults:
         )
     subject_terms = Terms.parse(understood.subject_text)  # careers are nowhere: no city
     careers = search_careers(subject_terms)
-    programs, schools = search_programs_and_schools(terms)
+    programs, schools = search_programs_and_schools(terms, understood.corrected_query)
     groups = {
         "programs": (programs, PROGRAMS_LIMIT),
         "schools": (schools, SCHOOLS_LIMIT),
@@ -135,8 +137,9 @@ def search_careers(terms: Terms) -> list:
     return list(careers.order_by("-score", "-closeness", "order", "title"))
 
 
-def search_programs_and_schools(terms: Terms) -> tuple[list, list]:
-    """Programs and schools together: on PostgreSQL they share the schools' scores."""
+def search_programs_and_schools(terms: Terms, query: str = "") -> tuple[list, list]:
+    """Programs and schools together: on PostgreSQL they share the schools' scores. `query`:
+    the whole query, corrected (SQLite puts the schools whose names are closest to it first)."""
     if _on_postgresql():
         return ranked_programs_and_schools(
             terms, programs_limit=PROGRAMS_LIMIT + 1, schools_limit=SCHOOLS_LIMIT + 1
@@ -146,7 +149,8 @@ def search_programs_and_schools(terms: Terms) -> tuple[list, list]:
     programs = every_word_in(Program.objects.for_listing(), terms, fields, held=held).by_name()
     schools = School.objects.filter(pk__in=School.objects.with_published_programs())
     schools = every_word_in(schools, terms, ["name", "city"], held=held).order_by("name", "pk")
-    return list(programs[: PROGRAMS_LIMIT + 1]), list(schools[: SCHOOLS_LIMIT + 1])
+    schools = closest_names(schools[:SCHOOLS_READ], query or terms.text)
+    return list(programs[: PROGRAMS_LIMIT + 1]), schools[: SCHOOLS_LIMIT + 1]
 
 
 def search_certifications(terms: Terms) -> list:

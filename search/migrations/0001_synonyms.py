@@ -19,6 +19,8 @@ SYNONYMS = [
     ("cpt", "Certified Phlebotomy Technician", "CPT (NHA)"),
     ("ecg", "EKG", "Electrocardiogram: ECG and EKG are the same test"),
     ("ekg tech", "EKG Technician", ""),
+    ("electrocardiograph", "EKG", "The machine; our pages say EKG"),
+    ("electrocardiogram", "EKG", "The test; our pages say EKG"),
     ("cet", "Certified EKG Technician", "CET (NHA)"),
     ("pharm tech", "Pharmacy Technician", ""),
     ("pharmacy tech", "Pharmacy Technician", ""),
