@@ -26,7 +26,7 @@ found.
 The result says what was searched (`text`), what was corrected and expanded, and the place.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -41,6 +41,7 @@ SHORTEST_CORRECTED = 4
 # Postal codes that are also everyday words, or the synonyms' (MA: medical assistant): a state
 # is recognised by these only through its name.
 AMBIGUOUS_STATE_CODES = frozenset({"in", "or", "me", "ok", "hi", "oh", "id", "as", "de", "ma"})
+PUNCTUATION = "\"'.,;:!?()"
 STATE_NAMES = {tuple(words_of(name)): code for code, name in STATES.items()}
 
 
@@ -67,13 +68,12 @@ class Understood:
     expansions: tuple[tuple[str, str], ...] = ()  # (synonym term, its expansion)
     place: Place | None = None
     names_a_subject: bool = False  # a word of a career, certification or field of study
-    tokens: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def corrected_query(self) -> str:
         """The query as typed, with each corrected word replaced (for "Did you mean …")."""
         fixes = dict(self.corrections)
-        words = [fixes.get(token.lower(), token) for token in self.query.split()]
+        words = [fixes.get(token.lower().strip(PUNCTUATION), token) for token in self.query.split()]
         return " ".join(words)
 
 
@@ -81,7 +81,7 @@ def understand(query: str, vocab: Vocabulary | None = None) -> Understood:
     vocab = vocab or vocabulary()
     tokens, corrections = [], {}
     for token in query.replace("\x00", " ").split()[:20]:
-        plain = token.lower().strip("\"'.,;:!?()")
+        plain = token.lower().strip(PUNCTUATION)
         if token.startswith("-") or not WORD.fullmatch(plain):
             tokens.append(token)  # an excluded word, or one of several parts: left as typed
             continue
@@ -105,7 +105,6 @@ def understand(query: str, vocab: Vocabulary | None = None) -> Understood:
         expansions=tuple(expansions),
         place=place,
         names_a_subject=names_a_subject,
-        tokens=tuple(tokens),
     )
 
 
