@@ -3,14 +3,16 @@ up before choosing a program."""
 
 from dataclasses import dataclass
 
+from django import forms
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from careers.forms import PayLookupForm
+from careers.forms import ZipCodeField
 from core.pages import PageMixin
 from core.templatetags.figures import dollars
 from programs.costs import CostBasis
@@ -20,6 +22,14 @@ from programs.outcomes import LATEST, YEARS
 from .selections import COMPARE_LIMIT, compare_list, program_ids
 
 NOT_REPORTED = "Not reported"
+
+
+class DistanceForm(forms.Form):
+    zip = ZipCodeField(
+        required=True,
+        help_text="Straight-line miles from the center of your ZIP code to each school's main "
+        "address.",
+    )
 
 
 @dataclass
@@ -157,28 +167,62 @@ class CompareView(PageMixin, TemplateView):
     robots = "noindex"
 
     def get(self, request, *args, **kwargs):
+        """The bare address shows the visitor's own list (a ZIP code from the finder kept)."""
         if "programs" not in request.GET and len(compare_list(request.session)):
-            ids = ",".join(map(str, compare_list(request.session).ids))
-            return redirect(f"{reverse('finder:compare')}?{urlencode({'programs': ids})}")
+            return redirect(compare_url(compare_list(request.session).ids, request.GET.get("zip")))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         requested = program_ids(self.request.GET.get("programs", ""))
-        zip_form = PayLookupForm(self.request.GET if "zip" in self.request.GET else None)
+        zip_form = DistanceForm(self.request.GET if "zip" in self.request.GET else None)
         place = zip_form.cleaned_data["zip"] if zip_form.is_bound and zip_form.is_valid() else None
         programs = Program.objects.for_listing().prefetch_related("certifications")
         if place:
             programs = programs.with_distance(place.latitude, place.longitude)
         found = programs.in_bulk(requested[:COMPARE_LIMIT])
         shown = [found[pk] for pk in requested[:COMPARE_LIMIT] if pk in found]
+        shared = {p.pk for p in shown} != set(compare_list(self.request.session).ids)
+        if shown and shared:
+            # A comparison from a link, not the visitor's own list: the header counts the
+            # programs in the table, and the page offers to save them as the visitor's list.
+            kwargs |= {"compare_count": len(shown), "compare_ids": [p.pk for p in shown]}
+        # After adding or removing, back to the visitor's list as it now is, not this link's.
+        back = reverse("finder:compare") + (f"?zip={place.code}" if place else "")
         return super().get_context_data(
             programs=shown,
             rows=comparison_rows(shown),
             too_many=len(requested) > COMPARE_LIMIT,
             missing=len([pk for pk in requested[:COMPARE_LIMIT] if pk not in found]),
             limit=COMPARE_LIMIT,
+            shared=shared,
+            shown_ids=",".join(str(p.pk) for p in shown),
+            own_count=len(compare_list(self.request.session)),
             zip_form=zip_form,
             place=place,
             share_url=self.request.build_absolute_uri(self.request.get_full_path()),
+            selection_urls={
+                "compare": reverse("finder:compare_update"),
+                "shortlist": reverse("finder:shortlist_update"),
+                "back": back,
+            },
             **kwargs,
         )
+
+
+def compare_url(ids, zip_code=None) -> str:
+    """The compare page for programs `ids`, with distances from `zip_code` if it is one."""
+    params = {"programs": ",".join(map(str, ids))}
+    if zip_code and zip_code.isascii() and zip_code.isdigit() and len(zip_code) == 5:
+        params["zip"] = zip_code
+    return f"{reverse('finder:compare')}?{urlencode(params)}"
+
+
+class CompareSaveView(View):
+    """A comparison opened from a link becomes the visitor's own compare list (POST)."""
+
+    def post(self, request):
+        found = Program.objects.published().in_bulk(program_ids(request.POST.get("programs", "")))
+        chosen = [pk for pk in program_ids(request.POST.get("programs", "")) if pk in found]
+        compare_list(request.session).replace(chosen[:COMPARE_LIMIT])
+        messages.success(request, "These programs are now your compare list.")
+        return redirect(compare_url(chosen[:COMPARE_LIMIT], request.POST.get("zip")))

@@ -61,7 +61,10 @@ class Facets:
     @property
     def total(self):
         """How many programs match, taken from the career facet instead of a COUNT query: every
-        listed program has exactly one career."""
+        listed program has exactly one career. 0 with a ZIP code that can't be used: none are
+        listed."""
+        if self.filterset.zip_is_invalid:
+            return 0
         by_career = self.counts["career"]
         career = self.filterset.active().get("career")
         return by_career.get(career, 0) if career else sum(by_career.values())

@@ -35,7 +35,7 @@ COST_STEPS = [5000, 10000, 15000, 20000, 30000]
 TUITION_STEPS = [2000, 4000, 6000, 10000, 15000, 20000]
 MONTH_STEPS = [3, 6, 9, 12, 18, 24]
 SORTS = {
-    "distance": ("Distance", "by_distance"),
+    "distance": ("Distance, nearest first", "by_distance"),
     "cost": ("Total cost, lowest first", "by_cost"),
     "length": ("Length, shortest first", "by_length"),
     "graduates": (f"Graduates in {LATEST}, most first", "by_graduates"),
@@ -122,6 +122,11 @@ class ProgramFilterForm(forms.Form):
         return data
 
 
+def default_sort(data) -> str:
+    """The order of a listing that sends no sort: nearest first around a ZIP code."""
+    return "distance" if data.get("zip") else "name"
+
+
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Keyword", method="filter_keyword", max_length=100, strip=True
@@ -188,7 +193,7 @@ class ProgramFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
-        empty_label="Nearest first with a ZIP code, otherwise school name",
+        empty_label=None,
         method="filter_sort",
     )
 
@@ -209,6 +214,19 @@ class ProgramFilter(django_filters.FilterSet):
             (s, c.abbreviation) for s, c in self.certifications.items()
         ]
 
+    @property
+    def form(self):
+        """The sort list offers each order once: the listing's own order (nearest first with a
+        ZIP code, otherwise school name) is the empty choice, so it isn't listed again."""
+        form = super().form
+        default = default_sort(self.data if self.is_bound else {})
+        form.fields["sort"].widget.choices = [("", SORTS[default][0])] + [
+            (key, f"{label} (needs a ZIP code)" if key == "distance" else label)
+            for key, (label, _) in SORTS.items()
+            if key != default
+        ]
+        return form
+
     # Applying the filters
 
     @property
@@ -219,6 +237,8 @@ class ProgramFilter(django_filters.FilterSet):
             if self.is_bound:
                 self.form.is_valid()  # cleaned_data then holds only the valid values
                 queryset = self.filter_queryset(queryset)
+                if self.zip_is_invalid:
+                    queryset = queryset.none()  # never silently every program nationwide
                 if not self.valid.get("sort"):
                     queryset = self.default_order(queryset)
             else:
@@ -258,6 +278,12 @@ class ProgramFilter(django_filters.FilterSet):
 
     def default_order(self, queryset):
         return queryset.by_distance() if self.place else queryset.by_name()
+
+    @property
+    def zip_is_invalid(self) -> bool:
+        """A ZIP code was sent but can't be used: the listing shows no programs and says why,
+        rather than quietly showing every program in the country."""
+        return self.is_bound and "zip" in self.form.errors
 
     @property
     def place(self):

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.pagecache import cache_public_page
 
-from .compare import CompareView
+from .compare import CompareSaveView, CompareView
 from .export import ProgramExportView
 from .selections import (
     SelectionUpdateView,
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),
     path("compare/", CompareView.as_view(), name="compare"),
+    path("compare/save/", CompareSaveView.as_view(), name="compare_save"),
     path(
         "compare/update/",
         SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),

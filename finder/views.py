@@ -17,6 +17,14 @@ from .facets import SORTED_FIGURES, Facets
 from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
 
 
+class PageOutOfRange(Exception):
+    """A page number that is not a number, or past either end: the listing redirects to the
+    nearest page there is."""
+
+    def __init__(self, number):
+        self.number = number
+
+
 def _has_figure(program, path) -> bool:
     """Whether a listed program has a value at `path` (e.g. "months_to_complete")."""
     value = program
@@ -50,8 +58,30 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
             )
         ]
         if kept != sent:
-            return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
-        return super().get(request, *args, **kwargs)
+            return redirect(self.listing_url(kept))
+        try:
+            return super().get(request, *args, **kwargs)
+        except PageOutOfRange as out_of_range:
+            kept = [(name, value) for name, value in kept if name != "page"]
+            if out_of_range.number > 1:
+                kept.append(("page", out_of_range.number))
+            return redirect(self.listing_url(kept))
+
+    def listing_url(self, params):
+        return f"{self.request.path}?{urlencode(params)}" if params else self.request.path
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page asked for; a page that is not a number goes to the first page, one past the
+        end to the last (PageOutOfRange, redirected in get())."""
+        paginator = self.get_paginator(queryset, page_size)
+        sent = self.request.GET.get("page") or "1"
+        if not (sent.isascii() and sent.isdigit()):
+            raise PageOutOfRange(1)
+        number = int(sent)
+        if number < 1 or number > paginator.num_pages:
+            raise PageOutOfRange(min(max(number, 1), paginator.num_pages))
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_queryset(self):
         return Program.objects.for_listing()
@@ -145,6 +175,16 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
             radius=filterset.radius_miles,
             sort_key=filterset.sort_key,
             chips=filter_chips(filterset, self.request.GET),
+            zip_is_invalid=filterset.zip_is_invalid,
+            without_zip=self.listing_url(
+                [
+                    (name, value)
+                    for name, values in self.request.GET.lists()
+                    if name not in ("zip", "radius", "page")
+                    for value in values
+                ]
+            ),
+            compare_zip=filterset.place.code if filterset.place else "",
             export_query=self.request.GET.urlencode(),
         )
         return context

@@ -144,6 +144,7 @@ def fetch_pages(site) -> Pages:
     pages.add("program list with a message", added)
     get("shortlist with programs", "/shortlist/")
     pages.add("compare from the session", client.get("/compare/", follow=True))
+    get("program detail, compared and saved", program.get_absolute_url())
 
     # A school's representative: request a link, open it, sign in, propose updates.
     request_url = f"/schools/{site.unitid}/{site.slug}/represent/"

@@ -41,7 +41,7 @@ def test_zip_search_filter_sort_compare_and_share(
     ).to_be_visible()
 
     page.get_by_label(re.compile(r"^Takes federal student aid")).check()
-    page.get_by_label("Sort by").select_option("distance")
+    page.get_by_label("Sort by").select_option(label="Distance, nearest first")
     page.get_by_role("button", name="Apply filters").click()
     expect(
         page.get_by_role("heading", name=re.compile(r"^4 programs within 25 miles"))
@@ -79,6 +79,13 @@ def test_zip_search_filter_sort_compare_and_share(
         expect(other.locator("table.compare thead th a")).to_have_text(
             ["Loop Medical Institute", "Oak Park Career School", "Evanston Health College"]
         )
-        expect(other.get_by_role("link", name="Compare (0)")).to_be_visible()  # not their list
+        # Not their list yet: the header counts the programs shown, and offers to keep them.
+        expect(other.get_by_role("link", name="Compare (3)")).to_be_visible()
+        expect(other.get_by_role("button", name="Add to compare")).to_have_count(0)
+        other.get_by_role("button", name="Save this comparison").click()
+        expect(other.get_by_role("status")).to_contain_text("now your compare list")
+        expect(other.get_by_role("button", name=re.compile("^Remove from compare"))).to_have_count(
+            3
+        )
     finally:
         fresh.close()
