@@ -407,10 +407,12 @@ def test_a_state_leads_to_the_finder_in_it(directory, query, label, url):
     assert label is None or link.label == label
 
 
-def test_a_state_is_not_searched_when_the_query_names_a_career(directory):
+def test_a_state_is_not_searched_when_the_query_names_a_career(client, directory):
     results = site_search("phlebotomy illinois")
     assert results.understood.text == "phlebotomy"
     assert len(results.programs) == 2
+    page = search_page(client, "phlebotomy illinois")
+    assert "4 results for “phlebotomy” in every state, closest matches first." in page
     # Without a career it stays: it may be part of a school's name.
     assert site_search("university of illinois").understood.text == "university illinois"
 
