@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django_filters.views import FilterView
 
 from core.geography import state_name
+from core.maps import results_map
 from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin, trail
 from programs.models import Program
@@ -187,4 +188,11 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
             compare_zip=filterset.place.code if filterset.place else "",
             export_query=self.request.GET.urlencode(),
         )
+        if filterset.place:  # this page's programs on a map, numbered as the cards are
+            shown = [*known, *context["programs_listed_last"]]
+            context["results_map"] = results_map(
+                place=filterset.place,
+                points=[(p.pk, p.school.latitude, p.school.longitude) for p in shown],
+                radius_miles=filterset.radius_miles,
+            )
         return context

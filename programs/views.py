@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from core.geography import state_name
+from core.maps import place_map
 from core.pages import PageMixin, crumb, trail
 
 from . import structured_data
@@ -112,6 +113,11 @@ class SchoolDetailView(PageMixin, DetailView):
         return super().get_context_data(
             programs=programs,
             state_name=state_name(self.object.state),
+            school_map=place_map(
+                latitude=self.object.latitude,
+                longitude=self.object.longitude,
+                state=self.object.state,
+            ),
             correction_about=self.object,
             **kwargs,
         )
