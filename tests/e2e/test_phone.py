@@ -94,7 +94,7 @@ def test_compare_shows_each_program_name_and_cost_without_widening_the_page(
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/compare/?programs={ids}&zip=60601")
     assert page_width(page) <= 390
-    expect(page.get_by_text(re.compile("scroll the table sideways"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Scroll the table sideways"))).to_be_visible()
     caption = page.locator("table.compare caption")
     caption.scroll_into_view_if_needed()
     assert in_view(page, caption)
