@@ -73,6 +73,16 @@ def test_the_first_result_is_on_the_first_screen_with_the_filters_folded(
     assert axe_violations(page) == []
 
 
+def test_near_a_zip_the_first_result_comes_before_the_map(page: Page, live_server, programs):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/programs/?zip=60601")
+    assert in_view(page, page.locator(".program-card h3").first)
+    page.get_by_role("link", name="See these programs on a map").click()
+    expect(page.locator("#results-map")).to_be_in_viewport()
+    assert page_width(page) <= 390
+    assert axe_violations(page) == []
+
+
 def test_the_filters_stand_open_beside_the_results_on_a_wide_screen(
     page: Page, live_server, programs
 ):
