@@ -5,24 +5,12 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from core.roles import grant
+
 
 def grant_editors(apps, schema_editor):
     """Editors keep certifications' routes current."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():  # permissions don't exist until post_migrate
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editor, _ = Group.objects.get_or_create(name="Editor")
-    editor.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="careers",
-            codename__in=[f"{a}_certificationroute" for a in ("add", "change", "delete", "view")],
-        )
-    )
+    grant(apps, "Editor", "careers", "certificationroute", ["add", "change", "delete", "view"])
 
 
 class Migration(migrations.Migration):

@@ -2,24 +2,12 @@
 
 from django.db import migrations, models
 
+from core.roles import grant
+
 
 def grant_editors(apps, schema_editor):
     """Editors keep the record-quality rules (switching one off, never deleting it)."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():  # permissions don't exist until post_migrate
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editor, _ = Group.objects.get_or_create(name="Editor")
-    editor.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="programs",
-            codename__in=[f"{a}_recordrule" for a in ("add", "change", "view")],
-        )
-    )
+    grant(apps, "Editor", "programs", "recordrule", ["add", "change", "view"])
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+from core.roles import grant
+
 # The short forms students type, and what our pages call them. Editors keep the list in the admin.
 SYNONYMS = [
     ("lpn", "Licensed Practical Nurse", "Licensed practical nurse"),
@@ -44,21 +46,7 @@ def seed_synonyms(apps, schema_editor):
 
 def grant_editors(apps, schema_editor):
     """Editors keep the synonyms."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():  # permissions don't exist until post_migrate
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editor, _ = Group.objects.get_or_create(name="Editor")
-    editor.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="search",
-            codename__in=[f"{a}_synonym" for a in ("add", "change", "delete", "view")],
-        )
-    )
+    grant(apps, "Editor", "search", "synonym", ["add", "change", "delete", "view"])
 
 
 class Migration(migrations.Migration):
