@@ -106,6 +106,19 @@ def flag_filter(name):
     )
 
 
+def up_to_filter(label, *, min_value, max_value):
+    """An "up to" filter: a whole number chosen from its preset steps (STEPS), applied by
+    filter_up_to with its UP_TO rules."""
+    return django_filters.NumberFilter(
+        label=label,
+        method="filter_up_to",
+        min_value=min_value,
+        max_value=max_value,
+        decimal_places=0,
+        widget=forms.Select,
+    )
+
+
 def include_unknown_filter(label):
     """The checkbox under an "up to" filter that lets in programs with no figure (read by that
     filter's method, so it filters nothing itself)."""
@@ -154,32 +167,13 @@ class ProgramFilter(django_filters.FilterSet):
     sector = django_filters.ChoiceFilter(
         label="School type", choices=Sector.choices, empty_label="Any type", method="filter_sector"
     )
-    cost_max = django_filters.NumberFilter(
-        label="Whole-program cost up to ($)",
-        method="filter_up_to",
-        min_value=0,
-        max_value=1_000_000,
-        decimal_places=0,
-        widget=forms.Select,
-    )
+    cost_max = up_to_filter("Whole-program cost up to ($)", min_value=0, max_value=1_000_000)
     cost_unknown = include_unknown_filter("Also show programs with no reported cost")
-    tuition_max = django_filters.NumberFilter(
-        label="Yearly tuition up to ($, school-wide, in-state)",
-        method="filter_up_to",
-        min_value=0,
-        max_value=1_000_000,
-        decimal_places=0,
-        widget=forms.Select,
+    tuition_max = up_to_filter(
+        "Yearly tuition up to ($, school-wide, in-state)", min_value=0, max_value=1_000_000
     )
     tuition_unknown = include_unknown_filter("Also show schools with no yearly tuition reported")
-    length_max = django_filters.NumberFilter(
-        label="Length up to (months)",
-        method="filter_up_to",
-        min_value=1,
-        max_value=120,
-        decimal_places=0,
-        widget=forms.Select,
-    )
+    length_max = up_to_filter("Length up to (months)", min_value=1, max_value=120)
     length_unknown = include_unknown_filter("Also show programs with no reported length")
     distance_ed = flag_filter("distance_ed")
     evening_weekend = flag_filter("evening_weekend")
