@@ -206,10 +206,10 @@ def measure_in_this_process(repeat, results_path):
     from django.db import connection
     from django.test import Client
 
-    from core.pagecache import content_changed
+    from core.pagecache import pages_changed
     from programs.models import Program
 
-    content_changed()  # nothing stored before this run is read
+    pages_changed()  # nothing stored before this run is read
     pages = dict(
         PAGES, program=Program.objects.published().order_by("pk").first().get_absolute_url()
     )

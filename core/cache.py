@@ -55,6 +55,15 @@ class RedisCache(redis.RedisCache):
     def add(self, key, value, timeout=redis.DEFAULT_TIMEOUT, version=None):
         return self._or("add", False, key, value, timeout, version)
 
+    def set_many(self, data, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._or("set_many", [], data, timeout, version)
+
+    def touch(self, key, timeout=redis.DEFAULT_TIMEOUT, version=None):
+        return self._or("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._or("delete", False, key, version)
+
     def incr(self, key, delta=1, version=None):
         return self._or("incr", ValueError("the cache is unavailable"), key, delta, version)
 

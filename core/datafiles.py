@@ -161,9 +161,9 @@ def after_bulk_load() -> None:
     "published careers" for one row and joined 100,000 programs to their schools one by one."""
     from django.db import connection
 
-    from .pagecache import content_changed
+    from .pagecache import pages_changed
 
-    content_changed()
+    pages_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,16 +1,19 @@
-"""Whole public pages from the shared cache, for visitors who have nothing of their own on them.
+"""Whole public pages from the shared cache, identical for every visitor without a session.
 
-A page is served from the cache only to a visitor with no session and no pending messages, so
-a shortlist count, a message or a staff preview is never shown to someone else. The one
-per-visitor value on every public page, the CSRF token in the corrections form, is taken out
-before the page is stored and a fresh one for this visitor is put in when it is served.
+No public page holds anything of one visitor: public forms are guarded by the browser's own
+cross-origin headers (core/crossorigin.py), not by per-visitor tokens, so a stored page is
+served byte for byte, with `Cache-Control: public`, an `ETag` and `304 Not Modified` on
+revalidation, and any HTTP cache in front (nginx, a CDN) can hold it too (docs/deploy.md). A
+visitor with a session (a shortlist, a message, a signed-in editor) always gets the page made
+afresh, with their counts in it, and `Cache-Control: private`.
 
-Each stored page carries the content version it was made under, and a page is served only
-under the current one: any change to what public pages show moves the version, so every cached
-page is stale at once, across every app server that shares the cache. Each app says which of its
-models public pages show (`invalidate_on_change`, from its AppConfig.ready); bulk loads call
-`content_changed` themselves. Hits are answered by PageCacheMiddleware, early in the
-middleware stack; views decorated with `cache_public_page` store their pages.
+Pages are made stale by what changed, not all at once. Each page depends on tags: `site`
+(everything all pages share: guides, careers, the header), usually `listings` (anything that
+shows or counts programs), and record tags (`program:12`, `school:<unitid>`, `career:<slug>`).
+Each tag has a version in the shared cache; a page is stored with the versions of its tags when
+it was made and served only while they are current. An edit moves the tags of what it touches
+(`invalidate_on_change`, from each app's AppConfig.ready); bulk loads call `pages_changed()`,
+which moves `site`, so every page is stale at once.
 
 What is stored is bounded, so visitors can't fill the cache with query strings of their own: a
 page is stored only under the one URL that is the canonical form of what it shows (the view
@@ -20,7 +23,6 @@ each stored page is compressed. docs/deploy.md has the Redis settings that bound
 """
 
 import hashlib
-import re
 import threading
 import time
 import zlib
@@ -29,46 +31,139 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.http import urlencode
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, urlencode
 
-VERSION_KEY = "content-version"
-CSRF_FIELD = re.compile(rb'(?<=name="csrfmiddlewaretoken" value=")[^"]+(?=")')
-
-
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, first_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+SITE, LISTINGS = "site", "listings"
+DEFAULT_TAGS = (SITE, LISTINGS)
+# A record's tag is kept a day after it was last read or moved; a tag the cache no longer holds
+# starts again above every version it had, so a page stored under it is stale, never revived.
+RECORD_TAG_SECONDS = 24 * 3600
 
 
 def first_version() -> int:
-    """A starting version above any used before, should the cache lose its version: a page
-    stored under an old number must never come back to life."""
+    """A starting version above any used before, should the cache lose a tag's version."""
     return time.time_ns() // 1000
 
 
-def content_changed(**kwargs) -> None:
-    """Make every cached page stale (atomic on Redis, so app servers agree)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet
-        cache.add(VERSION_KEY, first_version(), timeout=None)
+def tag_key(tag: str) -> str:
+    return f"tag:{tag}"
 
 
-def invalidate_on_change(*models) -> None:
-    """Public pages show these models: a save, a delete or a change to their many-to-many
-    relations makes every cached page stale. Called by each app's AppConfig.ready."""
+def tag_timeout(tag: str) -> int | None:
+    return RECORD_TAG_SECONDS if ":" in tag else None
+
+
+class TagVersions:
+    """The tags' versions as this process last read them, for at most `fresh_for` seconds
+    (settings.PAGE_CACHE_VERSION_CHECK_SECONDS): a hot page then costs no shared-cache read at
+    all, and an edit through another app server shows here within that time. An edit through
+    this process shows at once."""
+
+    def __init__(self):
+        self.known, self.lock = {}, threading.Lock()
+        self.clock = time.monotonic
+
+    def get(self, tags) -> dict[str, int]:
+        now, fresh_for = self.clock(), settings.PAGE_CACHE_VERSION_CHECK_SECONDS
+        with self.lock:
+            found = {
+                t: self.known[t][0]
+                for t in tags
+                if now - self.known.get(t, (0, -1e9))[1] < fresh_for
+            }
+        missing = [tag for tag in tags if tag not in found]
+        if missing:
+            read = read_versions(missing)
+            with self.lock:
+                self.known.update({tag: (version, now) for tag, version in read.items()})
+            found |= read
+        return found
+
+    def moved(self, tag, version):
+        with self.lock:
+            self.known[tag] = (version, self.clock())
+
+    def clear(self):
+        with self.lock:
+            self.known.clear()
+
+
+def read_versions(tags) -> dict[str, int]:
+    """The current versions of `tags` from the shared cache, starting those it doesn't hold."""
+    keys = {tag_key(tag): tag for tag in tags}
+    found = cache.get_many(list(keys))
+    for key, tag in keys.items():
+        if key not in found:
+            cache.add(key, first_version(), timeout=tag_timeout(tag))
+            found[key] = cache.get(key)
+    return {tag: found[key] for key, tag in keys.items()}
+
+
+tag_versions = TagVersions()
+
+
+def versions_of(*tags) -> tuple[int, ...]:
+    """The current versions of `tags`, in order: part of the key of anything made from them
+    (`key_text` writes them in a key)."""
+    found = tag_versions.get(tags)
+    return tuple(found[tag] for tag in tags)
+
+
+def key_text(versions: tuple[int, ...]) -> str:
+    return "-".join(map(str, versions))
+
+
+def pages_changed(*tags) -> None:
+    """Make the pages that depend on `tags` stale, on every app server (the increment is atomic
+    on Redis); with no tags, every page (`site`)."""
+    for tag in tags or (SITE,):
+        key = tag_key(tag)
+        try:
+            version = cache.incr(key)
+        except ValueError:  # not held: start it above any version it had
+            cache.set(key, version := first_version(), timeout=tag_timeout(tag))
+        else:
+            if tag_timeout(tag):
+                cache.touch(key, tag_timeout(tag))
+        tag_versions.moved(tag, version)
+
+
+def site_only(url_kwargs):
+    """`cache_public_page(tags=site_only)`: a page that shows no programs nor schools."""
+    return ()
+
+
+def invalidate_on_change(*models, tags=None) -> None:
+    """Public pages show these models: a save or a delete moves `tags(instance)` (the tags of
+    the pages that show it, before and after the change), and `site` when `tags` is not given;
+    a change to their many-to-many relations moves `site`. Called by each app's AppConfig.ready."""
+
+    def moved(sender, instance=None, **kwargs):
+        pages_changed(*(tags(instance) if tags and instance is not None else (SITE,)))
+
+    def moved_before(sender, instance, raw=False, **kwargs):
+        # What the record showed before: a program moved to another career leaves the old
+        # guide's count stale otherwise.
+        if instance.pk is not None and not raw:
+            before = sender._default_manager.filter(pk=instance.pk).first()
+            if before is not None:
+                pages_changed(*tags(before))
+
     for model in models:
         for signal in (post_save, post_delete):
-            signal.connect(content_changed, sender=model, dispatch_uid=f"pagecache-{model}")
+            signal.connect(moved, sender=model, dispatch_uid=f"pagecache-{model}", weak=False)
+        if tags:
+            pre_save.connect(
+                moved_before, sender=model, dispatch_uid=f"pagecache-pre-{model}", weak=False
+            )
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"pagecache-{field}")
+            m2m_changed.connect(
+                moved, sender=through, dispatch_uid=f"pagecache-{field}", weak=False
+            )
 
 
 def is_cacheable_request(request) -> bool:
@@ -82,10 +177,10 @@ def is_cacheable_request(request) -> bool:
 
 def page_key(request) -> str:
     """The cache key for this URL: its path and its query, parameters in a stable order (so the
-    same parameters in another order are answered with the stored canonical page). "zlib" names
+    same parameters in another order are answered with the stored canonical page). "v2" names
     the stored format, which an app server of an older release never reads."""
     query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), doseq=True)
-    return "page:zlib:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return "page:v2:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
 
 
 def normalised_text(value: str) -> str:
@@ -108,37 +203,27 @@ class PageCacheQueryMixin:
         return response
 
 
-def packed(version, content: bytes, content_type: str) -> dict:
-    """What is stored for a page: its body compressed (a 45 KB listing becomes about 6 KB), and
-    where the CSRF tokens were taken out of it."""
-    around_tokens = CSRF_FIELD.split(content)
-    return {
-        "version": version,
-        "body": zlib.compress(b"".join(around_tokens)),
-        "cuts": [len(piece) for piece in around_tokens[:-1]],
-        "content_type": content_type,
-    }
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
 
 
-def unpacked(stored: dict) -> dict:
-    """A stored page as it is served: the pieces around its CSRF tokens, decompressed once for
-    this process's RecentPages."""
-    body, around_tokens, start = zlib.decompress(stored["body"]), [], 0
-    for length in stored["cuts"]:
-        around_tokens.append(body[start : start + length])
-        start += length
-    around_tokens.append(body[start:])
-    return {
-        "version": stored["version"],
-        "around_tokens": around_tokens,
-        "content_type": stored["content_type"],
-    }
+def public_headers(response, etag) -> None:
+    """What lets a browser, a proxy or a CDN keep the page and revalidate it (docs/deploy.md)."""
+    response["Cache-Control"] = (
+        f"public, max-age={settings.PAGE_MAX_AGE}, s-maxage={settings.PAGE_MAX_AGE}, "
+        f"stale-while-revalidate={settings.PAGE_CACHE_SECONDS}"
+    )
+    response["ETag"] = etag
+    patch_vary_headers(response, ("Cookie",))  # a visitor with a session gets their own page
+
+
+def not_modified(request, etag) -> bool:
+    return etag in parse_etags(request.headers.get("If-None-Match", ""))
 
 
 class RecentPages:
-    """This process's most recently served pages: a hot page is then read from the shared cache
-    only when the content version moved, which is checked on every request (a small read), so
-    an edit through any server still shows at once."""
+    """This process's most recently served pages, decompressed: a hot page is read from the
+    shared cache only when one of its tags moved."""
 
     def __init__(self, size):
         self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
@@ -189,33 +274,34 @@ recent_pages = RecentPages(size=200)
 first_requests = FirstRequests(size=10_000)
 
 
+def is_current(page) -> bool:
+    return tag_versions.get(tuple(page["tags"])) == page["tags"]
+
+
 def cached_response(request) -> HttpResponse | None:
-    """This URL's page from the cache if it is there for the current content version."""
+    """This URL's page from the cache while every tag it depends on is unchanged."""
     key = page_key(request)
     page = recent_pages.get(key)
-    if page is not None:
-        version = cache.get(VERSION_KEY)
-        stored = cache.get(key) if page["version"] != version else None
-    else:  # the version and the page in one round trip
-        found = cache.get_many([VERSION_KEY, key])
-        version, stored = found.get(VERSION_KEY), found.get(key)
-    if stored is not None and stored["version"] == version:
-        page = unpacked(stored)  # decompressed once, then served from this process
+    if page is None or not is_current(page):
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        page = {**stored, "body": zlib.decompress(stored["body"])}  # decompressed once
+        if not is_current(page):
+            return None
         recent_pages.put(key, page)
-    if page is None or page["version"] != version:
-        return None
-    token = get_token(request).encode()  # this visitor's, and sets their cookie
-    response = HttpResponse(token.join(page["around_tokens"]))
-    response["Content-Type"] = page["content_type"]
+    if not_modified(request, page["etag"]):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(page["body"], content_type=page["content_type"])
+    public_headers(response, page["etag"])
     response["X-Page-Cache"] = "hit"
     return response
 
 
 class PageCacheMiddleware:
-    """Answers a visitor without a session from the page cache before the rest of the stack
-    (sessions, authentication, messages, URL resolving) runs. Views decorated with
-    `cache_public_page` fill the cache. Placed after CsrfViewMiddleware, which sets the CSRF
-    cookie of the token put in the page."""
+    """Answers a visitor without a session from the page cache before the session, common,
+    CSRF and authentication middleware run. Views decorated with `cache_public_page` fill it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -233,38 +319,60 @@ def is_canonical(request, response) -> bool:
     return request.META.get("QUERY_STRING", "") == getattr(response, "page_cache_query", "")
 
 
-def cache_public_page(popular_only=()):
-    """Store a view's 200 responses in the shared cache for visitors without a session: only
-    under the canonical URL of what they show (PageCacheQueryMixin), only from the second
-    request when the URL carries one of the `popular_only` parameters, and only up to
-    settings.PAGE_CACHE_MAX_BYTES. PageCacheMiddleware serves them; settings.PAGE_CACHE_SECONDS
-    is how long they are kept, 0 turns the page cache off."""
+def cache_public_page(tags=None, popular_only=()):
+    """Store a view's 200 responses for visitors without a session, under the versions of the
+    tags the page depends on: `site`, and `tags(url_kwargs)` (by default `listings`), read
+    before the page is made. Only under the canonical URL of what the page shows
+    (PageCacheQueryMixin), only from the second request when the URL carries one of the
+    `popular_only` parameters, and only up to settings.PAGE_CACHE_MAX_BYTES.
+    PageCacheMiddleware serves them; settings.PAGE_CACHE_SECONDS is how long they are kept,
+    0 turns the page cache off (pages are still sent with their public headers)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            timeout = settings.PAGE_CACHE_SECONDS
-            cacheable = timeout and is_cacheable_request(request)
-            version = content_version() if cacheable else None  # before the page is made
+            public = is_cacheable_request(request)
+            page_tags = (SITE, *(tags(kwargs) if tags else (LISTINGS,)))
+            storing = public and settings.PAGE_CACHE_SECONDS
+            versions = tag_versions.get(page_tags) if storing else None  # before the page is made
             response = view(request, *args, **kwargs)
-            if not (cacheable and response.status_code == 200 and is_canonical(request, response)):
+            if not public:
+                response.setdefault("Cache-Control", "private")
+            if not (public and response.status_code == 200 and is_canonical(request, response)):
                 return response
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            key = page_key(request)
-            if (
-                not response.streaming
-                and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
-                and (
-                    not any(name in request.GET for name in popular_only)
-                    or first_requests.asked_before(key, within=timeout)
-                )
-            ):
-                page = packed(version, response.content, response["Content-Type"])
-                cache.set(key, page, timeout)
-                response["X-Page-Cache"] = "miss"
+            if response.streaming:
+                return response
+            etag = etag_of(response.content)
+            if storing:
+                store(request, response, etag, versions, popular_only)
+            public_headers(response, etag)
+            if not_modified(request, etag):
+                unchanged = HttpResponseNotModified()
+                public_headers(unchanged, etag)
+                if "X-Page-Cache" in response:
+                    unchanged["X-Page-Cache"] = response["X-Page-Cache"]
+                return unchanged
             return response
 
         return wrapped
 
     return decorator
+
+
+def store(request, response, etag, versions, popular_only) -> None:
+    timeout = settings.PAGE_CACHE_SECONDS
+    key = page_key(request)
+    if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES and (
+        not any(name in request.GET for name in popular_only)
+        or first_requests.asked_before(key, within=timeout)
+    ):
+        page = {
+            "tags": versions,
+            "etag": etag,
+            "body": zlib.compress(response.content),  # a 45 KB listing becomes about 6 KB
+            "content_type": response["Content-Type"],
+        }
+        cache.set(key, page, timeout)
+        response["X-Page-Cache"] = "miss"

@@ -11,6 +11,14 @@ from django_ratelimit.core import get_usage
 ADMIN_LOGIN_GROUP = "admin-login"
 
 
+def client_address(request) -> str:
+    """The visitor's address: behind a reverse proxy, the header it sets
+    (settings.CLIENT_ADDRESS_HEADER, e.g. nginx's X-Real-IP, docs/deploy.md), else the
+    connection's. Rate limits (RATELIMIT_IP_META_KEY) and the admin lockout key on it."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    return (header and request.META.get(header)) or request.META["REMOTE_ADDR"]
+
+
 def rate_limit(*, group: str, key, rate: str, method="POST"):
     """Count the view's `method` requests per `key` against the setting named `rate` (read per
     request, so tests and deployments can change it). An over-limit request still reaches the

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
-from .pagecache import cache_public_page
+from .pagecache import cache_public_page, site_only
 
 app_name = "core"
 urlpatterns = [
-    path("privacy/", cache_public_page()(views.PrivacyView.as_view()), name="privacy"),
+    path(
+        "privacy/", cache_public_page(tags=site_only)(views.PrivacyView.as_view()), name="privacy"
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
 ]

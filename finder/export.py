@@ -20,7 +20,7 @@ from django.views.generic import View
 from django_ratelimit import ALL
 
 from core.csvsafe import csv_safe
-from core.pagecache import content_version
+from core.pagecache import LISTINGS, SITE, key_text, versions_of
 from core.ratelimits import rate_limit, with_retry_after
 from programs.costs import cost_basis_expression
 from programs.models import Program
@@ -28,8 +28,8 @@ from programs.resources import PUBLIC_COLUMNS
 
 from .filters import ProgramFilter
 
-# The export's finished CSV is kept per filter combination; its key holds the content version,
-# so an edit makes it stale at once and this is only a backstop.
+# The export's finished CSV is kept per filter combination; its key holds the versions of the
+# `site` and `listings` tags, so an edit makes it stale at once and this is only a backstop.
 EXPORT_CACHE_SECONDS = 60 * 60
 EXPORT_CACHE_MAX_BYTES = 4 * 1024 * 1024  # a larger export is made afresh each time
 EXPORT_CHUNK_ROWS = 500
@@ -45,7 +45,7 @@ class ProgramExportView(View):
     An invalid filter value is refused with a 400 naming it (the listing shows such an error
     beside its field; a download has nowhere to, and would otherwise hold every program), and
     more than EXPORT_RATE_LIMIT downloads from one address get a 429 with Retry-After. The
-    finished CSV is kept in the shared cache per filter combination and content version, so a
+    finished CSV is kept in the shared cache per filter combination and tag versions, so a
     repeat costs a cache read and an edit shows in the next download.
     """
 
@@ -56,7 +56,7 @@ class ProgramExportView(View):
         if filterset.is_bound and not filterset.form.is_valid():
             return export_refused_invalid(filterset.form.errors)
         origin = request.build_absolute_uri("/").removesuffix("/")
-        version = content_version()  # before the rows are read, as the page cache does
+        version = key_text(versions_of(SITE, LISTINGS))  # before the rows are read, as the page cache does
         key = export_cache_key(filterset, origin, version)
         body = cache.get(key)
         if body is not None:
@@ -73,7 +73,7 @@ class ProgramExportView(View):
 
 def export_cache_key(filterset, origin, version):
     """One key per set of valid filters and order (however the URL spells them), site origin
-    (the rows hold absolute addresses) and content version."""
+    (the rows hold absolute addresses) and tag versions."""
     combination = [*filterset.combination(), ("sort", filterset.sort_key)]
     digest = hashlib.sha256(repr((origin, combination)).encode()).hexdigest()
     return f"export:{version}:{digest}"

@@ -3,9 +3,12 @@ other active filters applied.
 
 Counted with the FilterSet's own filters (so through the ProgramQuerySet methods) and the same
 conditions (programs/querysets.py), in a few GROUP BY and aggregate queries; kept in the shared
-cache per filter combination under the content version, so an edit counts them again. The
-filter form labelled with them is cached as a rendered fragment by the listing's template, under
-`Facets.form_cache_key`.
+cache per filter combination with the versions of the `site` and `listings` tags they were
+counted under (core/pagecache.py). After an edit moves them, the counts kept are shown while a
+background task counts again (finder/tasks.py, run by `manage.py db_worker` in production), so
+no visitor waits for a recount; a combination never counted before is counted on the request.
+The filter form labelled with them is cached as a rendered fragment by the listing's template,
+under `Facets.form_cache_key`.
 """
 
 import hashlib
@@ -14,14 +17,16 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import cached_property
 
-from core.pagecache import content_version
+from core.pagecache import LISTINGS, SITE, key_text, versions_of
 from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 from .filters import FLAGS, STEPS, UP_TO
 
-# Counts are recomputed when published data changes (the content version moves); this is a
-# backstop.
-FACET_CACHE_SECONDS = 60 * 60
+# Counts kept this long after they were counted, so that after an edit there are counts to show
+# while they are counted again.
+FACET_CACHE_SECONDS = 24 * 60 * 60
+# One recount of a combination asked for at a time (a task that fails is asked for again then).
+RECOUNT_GUARD_SECONDS = 5 * 60
 STEP_LABELS = {
     "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
     "tuition_max": (lambda v: f"Up to ${v:,} a year", "Any yearly tuition"),
@@ -42,21 +47,50 @@ class Facets:
         self.filterset = filterset
 
     @cached_property
-    def version(self):
-        """Read once per page: the counts and the rendered filter form are keyed on it."""
-        return content_version()
+    def key(self):
+        digest = hashlib.sha256(repr(self.filterset.combination()).encode()).hexdigest()
+        return f"facets:{digest}"
 
     @cached_property
+    def kept(self):
+        """{"version", "counts"} of this combination: as kept, and a recount asked for when
+        they are stale; counted here only when none are kept."""
+        current = versions_of(SITE, LISTINGS)
+        kept = cache.get(self.key)
+        if kept is not None and kept["version"] != current:
+            self.ask_for_recount(current)
+            kept = cache.get(self.key)  # counted already when tasks run at once (development)
+        if kept is None:
+            kept = self.recount(current)
+        return kept
+
+    def recount(self, version):
+        kept = {"version": version, "counts": self.count()}
+        cache.set(self.key, kept, FACET_CACHE_SECONDS)
+        return kept
+
+    def ask_for_recount(self, version):
+        from .tasks import recount_facets  # tasks build a Facets of their own
+
+        if cache.add(f"recounting:{self.key}:{key_text(version)}", True, RECOUNT_GUARD_SECONDS):
+            data = self.filterset.data if self.filterset.is_bound else None
+            recount_facets.enqueue(data.urlencode() if data else "")
+
+    @property
+    def version(self):
+        """The versions the counts shown were counted under: the rendered filter form is keyed
+        on them."""
+        return self.kept["version"]
+
+    @property
+    def is_stale(self):
+        """Whether the counts shown are older than the listing (a recount is on its way)."""
+        return self.kept["version"] != versions_of(SITE, LISTINGS)
+
+    @property
     def counts(self):
-        """Every facet's counts for this combination of filters: from the shared cache, or
-        counted and kept there (the key holds the content version)."""
-        digest = hashlib.sha256(repr(self.filterset.combination()).encode()).hexdigest()
-        key = f"facets:{self.version}:{digest}"
-        counts = cache.get(key)
-        if counts is None:
-            counts = self.count()
-            cache.set(key, counts, FACET_CACHE_SECONDS)
-        return counts
+        """Every facet's counts for this combination of filters."""
+        return self.kept["counts"]
 
     @property
     def total(self):
@@ -79,7 +113,7 @@ class Facets:
             return None
         data = filterset.data if filterset.is_bound else {}
         sent = sorted((name, data.getlist(name)) for name in filterset.form.fields if name in data)
-        return f"{self.version}:{sent!r}"
+        return f"{key_text(self.version)}:{sent!r}"
 
     # Counting
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.crossorigin import origin_checked
 from core.pagecache import cache_public_page
 
 from .compare import CompareSaveView, CompareView
@@ -22,17 +23,21 @@ urlpatterns = [
     ),
     path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),
     path("compare/", CompareView.as_view(), name="compare"),
-    path("compare/save/", CompareSaveView.as_view(), name="compare_save"),
+    path("compare/save/", origin_checked(CompareSaveView.as_view()), name="compare_save"),
     path(
         "compare/update/",
-        SelectionUpdateView.as_view(selection=compare_list, noun="compare list"),
+        origin_checked(SelectionUpdateView.as_view(selection=compare_list, noun="compare list")),
         name="compare_update",
     ),
     path("shortlist/", ShortlistView.as_view(), name="shortlist"),
     path(
         "shortlist/update/",
-        SelectionUpdateView.as_view(selection=shortlist, noun="shortlist"),
+        origin_checked(SelectionUpdateView.as_view(selection=shortlist, noun="shortlist")),
         name="shortlist_update",
     ),
-    path("shortlist/compare/", ShortlistToCompareView.as_view(), name="shortlist_compare"),
+    path(
+        "shortlist/compare/",
+        origin_checked(ShortlistToCompareView.as_view()),
+        name="shortlist_compare",
+    ),
 ]

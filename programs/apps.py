@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.pagecache import LISTINGS
+
 
 class ProgramsConfig(AppConfig):
     name = "programs"
@@ -14,7 +16,9 @@ class ProgramsConfig(AppConfig):
         from .certifications import link_certifications_on_change
         from .models import Program, RecordRule, School
 
-        invalidate_on_change(School, Program, RecordRule)
+        invalidate_on_change(Program, tags=program_tags)
+        invalidate_on_change(School, tags=school_tags)
+        invalidate_on_change(RecordRule)
         # Programs prepare for the certifications of their career that have a training route:
         # careers can't tell programs when those change, so programs listen.
         for signal in (post_save, post_delete):
@@ -26,3 +30,24 @@ class ProgramsConfig(AppConfig):
             sender=Certification.careers.through,
             dispatch_uid="link-certs",
         )
+
+
+def program_tags(program):
+    """The pages a program is on: its own, its school's, its career's guide, and listings."""
+    return (
+        f"program:{program.pk}",
+        f"school:{program.school.unitid}",
+        f"career:{program.career.slug}",
+        LISTINGS,
+    )
+
+
+def school_tags(school):
+    """The pages a school is on: its own, each of its programs', their guides, and listings."""
+    programs = list(school.programs.values_list("pk", "career__slug"))
+    return (
+        f"school:{school.unitid}",
+        *(f"program:{pk}" for pk, _ in programs),
+        *{f"career:{slug}" for _, slug in programs},
+        LISTINGS,
+    )

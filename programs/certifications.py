@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from careers.models import Accreditor, Certification, CertificationRoute
-from core.pagecache import content_changed
+from core.pagecache import pages_changed
 
 from .models import Program
 
@@ -70,7 +70,7 @@ def link_certifications_on_change(*, raw=False, action="post_", **kwargs) -> Non
     certification's careers changed, so the links follow. A fixture load (`raw`) is left alone;
     a bulk load runs `link_certifications` itself."""
     if not raw and action.startswith("post_") and link_certifications():
-        content_changed()  # the links moved after the change that made pages stale
+        pages_changed()  # the links moved after the change that made pages stale
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ programs out; an editor who checks one and finds it real ticks "show despite the
 from django.db import transaction
 from django.db.models import Q
 
-from core.pagecache import content_changed
+from core.pagecache import pages_changed
 
 from .models import Program, RecordRule
 
@@ -37,7 +37,7 @@ def held_back_refresh() -> int:
         shown = Program.objects.filter(held_back=True).exclude(held).update(held_back=False)
         hidden = Program.objects.filter(held, held_back=False).update(held_back=True)
     if shown or hidden:
-        content_changed()
+        pages_changed()
     return Program.objects.filter(held_back=True).count()
 
 

@@ -1,20 +1,25 @@
 from django.urls import path
 
-from core.pagecache import cache_public_page
+from core.crossorigin import origin_checked
+from core.pagecache import cache_public_page, site_only
 
 from . import views
 
 app_name = "representatives"
 urlpatterns = [
-    path("for-schools/", cache_public_page()(views.ForSchoolsView.as_view()), name="for_schools"),
+    path(
+        "for-schools/",
+        cache_public_page(tags=site_only)(views.ForSchoolsView.as_view()),
+        name="for_schools",
+    ),
     path(
         "schools/<int:unitid>/<slug:slug>/represent/",
-        views.RepresentativeRequestView.as_view(),
+        origin_checked(views.RepresentativeRequestView.as_view()),
         name="request",
     ),
     path(
         "schools/represent/<str:token>/",
-        views.RepresentativeVerifyView.as_view(),
+        origin_checked(views.RepresentativeVerifyView.as_view()),
         name="verify",
     ),
     path("school-updates/<int:unitid>/", views.RepresentativeHomeView.as_view(), name="home"),

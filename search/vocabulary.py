@@ -12,9 +12,12 @@ Atlanta, GA before Atlanta, TX). A city is sent
 to the finder as one ZIP code: of its ZIP codes, the one whose centre is nearest the centre of
 them all, since the finder measures distance from a ZIP code's centre.
 
-Synonyms (`search.models.Synonym`) are read with the rest. The whole is rebuilt when the content
-version moves (`core.pagecache.content_version()`: any edit of what public pages show, Synonym
-included, and every bulk import), by the first search that sees the new version. The words of
+Synonyms (`search.models.Synonym`) are read with the rest. The whole is kept in the shared cache
+with the versions of the `site` and `listings` tags it was built under (core/pagecache.py: any
+edit of what public pages show, Synonym included, and every bulk import, moves one of them).
+After an edit, searches use the vocabulary kept while a background task builds the new one
+(search/tasks.py), so no visitor waits for it; with none kept at all, the search builds it.
+The words of
 many rows (schools, fields of study, ZIP codes' cities: `held_names`) take seconds to read at a
 million programs, so they are kept in the shared cache under a signature of those rows and read
 again only when it changes.
@@ -32,7 +35,7 @@ from django.db.models.functions import Lower
 
 from careers.models import Career, Certification, Organization, ZipCode
 from core.geography import STATES
-from core.pagecache import content_version
+from core.pagecache import LISTINGS, SITE, key_text, versions_of
 from programs.models import Program, School
 
 from .models import Synonym
@@ -80,23 +83,50 @@ def words_of(*texts) -> list[str]:
     return [word for text in texts if text for word in WORD.findall(text.lower())]
 
 
+VOCABULARY_KEY = "search:vocabulary"
+# A rebuild asked for at most this often for the same versions (a failed task is asked again).
+REBUILD_GUARD_SECONDS = 5 * 60
+
 _lock = threading.Lock()
-_cached: tuple[int, Vocabulary] | None = None
+_cached: tuple[tuple, Vocabulary] | None = None
 
 
 def vocabulary() -> Vocabulary:
-    """The vocabulary of the current content version: built by the first search that needs it
-    (eight queries, four more when the held names must be read again), then read from this
-    process's memory."""
+    """The vocabulary of the current versions, from this process's memory, else the shared
+    cache; while a new one is being built, the one kept."""
     global _cached
-    version = content_version()
+    current = versions_of(SITE, LISTINGS)
     cached = _cached
-    if cached is not None and cached[0] == version:
+    if cached is not None and cached[0] == current:
         return cached[1]
     with _lock:
-        if _cached is None or _cached[0] != version:
-            _cached = (version, build())
+        if _cached is None or _cached[0] != current:
+            _cached = kept_vocabulary(current, stale=_cached)
         return _cached[1]
+
+
+def kept_vocabulary(current, stale):
+    """(versions, vocabulary): the shared cache's if current; else a rebuild is asked for and
+    the freshest one at hand is used; built here only when there is none at all."""
+    kept = cache.get(VOCABULARY_KEY)
+    if kept is not None and kept[0] == current:
+        return kept
+    if kept is not None or stale is not None:
+        from .tasks import rebuild_vocabulary  # the task builds with this module
+
+        if cache.add(
+            f"{VOCABULARY_KEY}:rebuilding:{key_text(current)}", True, REBUILD_GUARD_SECONDS
+        ):
+            rebuild_vocabulary.enqueue()
+            kept = cache.get(VOCABULARY_KEY) or kept  # built already when tasks run at once
+        return kept or stale
+    return rebuilt(current)
+
+
+def rebuilt(current):
+    kept = (current, build())  # eight queries, four more when the held names are read again
+    cache.set(VOCABULARY_KEY, kept, timeout=HELD_NAMES_SECONDS)
+    return kept
 
 
 def build() -> Vocabulary:

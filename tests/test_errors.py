@@ -34,9 +34,17 @@ def test_500_page_is_friendly_and_in_the_site_layout():
 
 
 def test_csrf_failure_page_explains_what_to_do():
-    response = Client(enforce_csrf_checks=True).post("/corrections/", {"field": "x"})
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
     assert response.status_code == 403
     assert "Please send the form again" in response.content.decode()
+
+
+def test_a_cross_site_post_is_told_to_send_the_form_from_this_site():
+    response = Client().post(
+        "/corrections/", {"field": "x"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
+    assert "sent from another website" in response.content.decode()
 
 
 def test_pages_answer_503_with_the_maintenance_page_when_the_database_is_unreachable():

@@ -166,8 +166,12 @@ def fetch_pages(site) -> Pages:
     get("representative pages when signed out", home, status=403)
 
     # Error pages in the site's layout.
-    csrf = Client(enforce_csrf_checks=True).post("/corrections/", {"field": "x"})
-    pages.add("form sent without its CSRF token", csrf, status=403)
+    csrf = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x"})
+    pages.add("admin form sent without its CSRF token", csrf, status=403)
+    forged = Client().post(
+        "/corrections/", {"field": "x"}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    pages.add("form sent from another site", forged, status=403)
     with override_settings(CORRECTIONS_RATE_LIMIT="1/h"):
         note = {"page_url": "/", "field": "Tuition", "proposed_value": "$14,500"}
         limited = Client()

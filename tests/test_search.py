@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from careers.models import PublishStatus
-from core.pagecache import content_changed
+from core.pagecache import pages_changed
 from programs.models import School
 from search.models import Synonym
 from search.postgres import is_candidate
@@ -296,7 +296,7 @@ def test_search_runs_a_constant_number_of_queries(client, directory, django_asse
         site_search("%")  # nothing to look for: no query at all
     with django_assert_max_num_queries(6):  # the page adds none
         client.get("/search/", {"q": "medical"})
-    content_changed()  # an edit: the next search reads the vocabulary again, eight queries
+    pages_changed()  # an edit: the next search reads the vocabulary again, eight queries
     with django_assert_max_num_queries(6 + 8):
         site_search("medical")
 

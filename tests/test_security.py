@@ -87,7 +87,7 @@ def test_csp_allows_only_this_site_and_no_inline_code(production_responses):
 
 
 def test_production_cookies_are_secure(production_responses):
-    csrf = production_responses["/corrections/"]["cookies"]["csrftoken"]
+    csrf = production_responses["/admin/login/"]["cookies"]["csrftoken"]
     assert csrf["secure"] is True or csrf["secure"] == "True"
     assert production_responses["/careers/no-such-guide/"]["status"] == 404
 
@@ -135,6 +135,30 @@ def test_rate_limit_counts_each_client_separately(client):
         client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.1")
     assert client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.1").status_code == 429
     assert client.post("/corrections/", VALID, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_behind_the_proxy_each_visitor_is_counted_by_the_address_it_passes_on(client, settings):
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}  # every request comes through nginx
+    for _ in range(10):
+        client.post("/corrections/", VALID, HTTP_X_REAL_IP="203.0.113.7", **proxy)
+    assert (
+        client.post("/corrections/", VALID, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code
+        == 429
+    )
+    assert (
+        client.post("/corrections/", VALID, HTTP_X_REAL_IP="203.0.113.8", **proxy).status_code
+        == 302
+    )
+
+
+def test_without_a_proxy_a_sent_address_header_is_ignored(client):
+    for n in range(10):
+        client.post("/corrections/", VALID, HTTP_X_REAL_IP=f"203.0.113.{n}", REMOTE_ADDR="10.0.0.3")
+    response = client.post(
+        "/corrections/", VALID, HTTP_X_REAL_IP="203.0.113.99", REMOTE_ADDR="10.0.0.3"
+    )
+    assert response.status_code == 429
 
 
 def test_an_oversized_form_is_refused_with_a_clear_400(client):

@@ -12,9 +12,9 @@ register = template.Library()
 
 
 # The footer form is the same on every page showing the same kind of thing (and, for programs,
-# the same length unit) except for three values, so it is rendered once per process and kind,
-# and each page's values are put in.
-PAGE_BLANK, KEY_BLANK, TOKEN_BLANK = "__page_url__", "__target_key__", "__csrf_token__"
+# the same length unit) except for two values, so it is rendered once per process and kind,
+# and each page's values are put in. It holds no token: core/crossorigin.py guards it.
+PAGE_BLANK, KEY_BLANK = "__page_url__", "__target_key__"
 
 
 @functools.cache
@@ -24,9 +24,7 @@ def blank_correction_form(kind: str, length_unit: str = "") -> str:
         auto_id="correction_%s",
         length_unit=length_unit,
     )
-    return render_to_string(
-        "corrections/includes/correction_form.html", {"form": form, "csrf_token": TOKEN_BLANK}
-    )
+    return render_to_string("corrections/includes/correction_form.html", {"form": form})
 
 
 @register.simple_tag(takes_context=True)
@@ -36,12 +34,10 @@ def correction_form(context, about=None):
     if request is None:  # error pages rendered without a request (500, CSRF failure)
         return ""
     kind, _, key = (correction_target(about) if about else "").partition(":")
-    token = context.get("csrf_token")
     html = (
         blank_correction_form(kind, getattr(about, "length_unit", ""))
         .replace(PAGE_BLANK, escape(request.get_full_path()))
         .replace(KEY_BLANK, escape(key))
-        .replace(TOKEN_BLANK, str(token) if token else "")
     )
     return mark_safe(html)  # the template's output, with escaped values put in
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "django_ratelimit",
     "core",
     "careers",
@@ -47,11 +48,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    "core.crossorigin.CrossOriginProtectionMiddleware",
+    # Cached public pages are answered here; the middleware below never runs for them.
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Cached public pages are answered here; the middleware below never runs for them.
-    "core.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -127,8 +129,23 @@ RATELIMIT_USE_CACHE = "counters"
 
 # Whole public pages kept in the cache for visitors without a session (core/pagecache.py);
 # every edit or import makes them stale at once. 0 turns the page cache off.
+# Work done after the response (finder/tasks.py: facet recounts): at once, in the request, by
+# default (development, tests); production runs `manage.py db_worker` with
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend (docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")
+    }
+}
+
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=256 * 1024)  # larger: not stored
+# How long a browser or a shared cache (nginx, a CDN) keeps a public page before revalidating it
+# with its ETag (docs/deploy.md); an edit shows there within this time.
+PAGE_MAX_AGE = env.int("PAGE_MAX_AGE", default=60)
+# How long an app server trusts the tag versions it read (core/pagecache.py): an edit through
+# another app server shows on this one's cached pages within this time.
+PAGE_CACHE_VERSION_CHECK_SECONDS = env.float("PAGE_CACHE_VERSION_CHECK_SECONDS", default=1.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,6 +240,12 @@ REPRESENTATIVE_SCHOOL_RATE_LIMIT = env("REPRESENTATIVE_SCHOOL_RATE_LIMIT", defau
 EXPORT_RATE_LIMIT = env("EXPORT_RATE_LIMIT", default="30/h")
 
 # Admin login: lock out a username + address pair after repeated failures (django-axes).
+# Behind a reverse proxy the connection is the proxy's: the visitor's address is the header the
+# proxy sets (e.g. HTTP_X_REAL_IP from nginx, docs/deploy.md). Set it only when the app servers
+# can be reached through the proxy alone, or visitors could choose their own address.
+CLIENT_ADDRESS_HEADER = env("CLIENT_ADDRESS_HEADER", default="")
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

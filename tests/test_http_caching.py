@@ -1,0 +1,160 @@
+"""Public pages any HTTP cache can hold: the same bytes for every visitor without a session,
+`Cache-Control: public`, an ETag answered with 304, and made stale only by edits to what they
+show (core/pagecache.py)."""
+
+import pytest
+from django.core.cache import cache
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
+from django.test import Client
+
+from core.pagecache import SITE, TagVersions, pages_changed, tag_key, tag_versions
+
+from .factories import CareerFactory, GuideSectionFactory, ProgramFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program():
+    return ProgramFactory(school=SchoolFactory(name="Tagged College"), tuition_and_fees=15000)
+
+
+@pytest.fixture
+def other_guide():
+    """A guide of another career, with a section, that shows none of `program`'s data."""
+    career = CareerFactory(slug="phlebotomy-technician", title="Phlebotomy Technician")
+    GuideSectionFactory(career=career)
+    return career.get_absolute_url()
+
+
+def served_from_cache(url) -> bool:
+    return Client().get(url).get("X-Page-Cache") == "hit"
+
+
+def test_public_pages_say_any_cache_may_keep_them_and_revalidate(program):
+    url = program.get_absolute_url()
+    made = Client().get(url)
+    assert made["X-Page-Cache"] == "miss"
+    for page in (made, Client().get(url)):
+        assert page["Cache-Control"].startswith("public, max-age=60, s-maxage=60")
+        assert page["ETag"].startswith('"') and page["ETag"] == made["ETag"]
+        assert "Cookie" in page["Vary"]
+
+
+def test_a_known_etag_is_answered_with_304_and_no_body(program, django_assert_num_queries):
+    url = program.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    with django_assert_num_queries(0):
+        again = Client().get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag and again["Cache-Control"].startswith("public")
+    assert Client().get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_an_etag_is_answered_with_304_by_the_view_too(program):
+    """When the page cache no longer holds the page, a proxy's revalidation still gets a 304."""
+    url = program.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    cache.clear()
+    again = Client().get(url, headers={"If-None-Match": etag})
+    assert (again.status_code, again["X-Page-Cache"]) == (304, "miss")
+
+
+def test_a_visitor_with_a_session_gets_a_private_page(program):
+    saver = Client()
+    saver.post("/shortlist/update/", {"program": program.pk, "action": "add", "next": "/"})
+    own = saver.get(program.get_absolute_url())
+    assert own["Cache-Control"] == "private" and "ETag" not in own
+
+
+def test_an_edit_to_one_program_refreshes_its_pages_and_not_an_unrelated_guide(
+    program, other_guide
+):
+    its_pages = [
+        program.get_absolute_url(),
+        program.school.get_absolute_url(),
+        program.career.get_absolute_url(),  # its guide counts its programs
+        "/programs/",
+    ]
+    unrelated = [other_guide, "/privacy/", "/associations/"]
+    for url in its_pages + unrelated:
+        Client().get(url)
+        assert served_from_cache(url), url
+    program.tuition_and_fees = 9000
+    program.save()
+    assert [served_from_cache(url) for url in its_pages] == [False] * len(its_pages)
+    assert [served_from_cache(url) for url in unrelated] == [True] * len(unrelated)
+    assert "$10,200" in Client().get(program.get_absolute_url()).content.decode()
+
+
+def test_a_program_moved_to_another_career_refreshes_both_guides(program, other_guide):
+    old_guide = program.career.get_absolute_url()
+    for url in (old_guide, other_guide):
+        Client().get(url)
+    program.career = CareerFactory(slug="phlebotomy-technician")
+    program.save()
+    assert not served_from_cache(old_guide)
+    assert not served_from_cache(other_guide)
+
+
+def test_a_school_edit_refreshes_its_programs_pages(program, other_guide):
+    url = program.get_absolute_url()
+    Client().get(url)
+    Client().get(other_guide)
+    program.school.name = "Renamed College"
+    program.school.save()
+    assert "Renamed College" in Client().get(url).content.decode()
+    assert served_from_cache(other_guide)
+
+
+def test_a_bulk_load_makes_every_page_stale(program, other_guide):
+    for url in (other_guide, "/privacy/"):
+        Client().get(url)
+    pages_changed()
+    assert not served_from_cache(other_guide) and not served_from_cache("/privacy/")
+
+
+def test_an_edit_through_another_server_shows_within_the_check_interval(settings):
+    """This process trusts the versions it read for PAGE_CACHE_VERSION_CHECK_SECONDS."""
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 1.0
+    now = [100.0]
+    versions = TagVersions()
+    versions.clock = lambda: now[0]
+    before = versions.get([SITE])[SITE]
+    cache.incr(tag_key(SITE))  # another app server's edit
+    assert versions.get([SITE])[SITE] == before
+    now[0] += 1.5
+    assert versions.get([SITE])[SITE] == before + 1
+
+
+def test_a_lost_tag_starts_above_every_version_it_had():
+    before = tag_versions.get([SITE])[SITE]
+    cache.delete(tag_key(SITE))
+    tag_versions.clear()
+    assert tag_versions.get([SITE])[SITE] > before
+
+
+@pytest.fixture
+def queued_tasks():
+    """Tasks are queued for a worker instead of run at once, as in production."""
+    immediate = task_backends["default"]
+    task_backends["default"] = DummyBackend("default", {})
+    yield task_backends["default"].results
+    task_backends["default"] = immediate
+
+
+def test_after_an_edit_the_listing_shows_the_kept_counts_while_a_task_counts_again(
+    program, queued_tasks, django_assert_max_num_queries
+):
+    Client().get("/programs/")  # counted and kept
+    ProgramFactory(school=SchoolFactory(name="Second College"))
+    with django_assert_max_num_queries(8):
+        page = Client().get("/programs/")
+    assert "Medical Assistant (1)" in page.content.decode()  # the kept count, not recounted
+    assert "X-Page-Cache" not in page  # not stored while its counts are stale
+    assert [result.task.name for result in queued_tasks] == ["recount_facets"]
+    Client().get("/programs/")
+    assert len(queued_tasks) == 1  # asked for once
+    queued_tasks[0].task.call(*queued_tasks[0].args)  # the worker runs it
+    assert "Medical Assistant (2)" in Client().get("/programs/").content.decode()
