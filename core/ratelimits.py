@@ -16,7 +16,7 @@ def client_address(request) -> str:
     (settings.CLIENT_ADDRESS_HEADER, e.g. nginx's X-Real-IP, docs/deploy.md), else the
     connection's. Rate limits (RATELIMIT_IP_META_KEY) and the admin lockout key on it."""
     header = settings.CLIENT_ADDRESS_HEADER
-    return (header and request.META.get(header)) or request.META["REMOTE_ADDR"]
+    return (header and request.META.get(header)) or request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limit(*, group: str, key, rate: str, method="POST"):

@@ -12,12 +12,15 @@ How each cost figure is compared is in docs/data.md.
 An invalid value is reported beside its field and the other filters still apply.
 """
 
+import copy
+
 import django_filters
 from django import forms
 
 from careers.forms import ZipCodeField
 from careers.models import Career, Certification
 from core.geography import STATE_CHOICES
+from core.pagecache import SITE, versions_of
 from programs.models import CredentialLevel, Program, Sector
 from programs.outcomes import LATEST
 from programs.querysets import (
@@ -82,6 +85,19 @@ UP_TO = {
 }
 
 
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter that each FilterSet copies cheaply: django-filters deep-copies every
+    filter per FilterSet, choice lists included (the 56 states took most of it), yet nothing
+    changes a filter's choices in place (the career and certification lists are replaced
+    whole). The copy has its own `extra` and its own FilterMethod, and shares the rest."""
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        copied.method = self.method  # a FilterMethod of the copy's own
+        return copied
+
+
 class ZipFilter(django_filters.CharFilter):
     field_class = ZipCodeField
 
@@ -101,7 +117,7 @@ class FlagCheckbox(forms.CheckboxInput):
 
 def flag_filter(name):
     label, _ = FLAGS[name]
-    return django_filters.ChoiceFilter(
+    return ChoiceFilter(
         label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_flag"
     )
 
@@ -122,7 +138,7 @@ def up_to_filter(label, *, min_value, max_value):
 def include_unknown_filter(label):
     """The checkbox under an "up to" filter that lets in programs with no figure (read by that
     filter's method, so it filters nothing itself)."""
-    return django_filters.ChoiceFilter(
+    return ChoiceFilter(
         label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_none"
     )
 
@@ -140,31 +156,49 @@ def default_sort(data) -> str:
     return "distance" if data.get("zip") else "name"
 
 
+_held_choices = {}  # {versions of `site`: (careers, certifications)}, in this process
+_form_classes = {}  # {(career choices, certification choices): form class}, in this process
+
+
+def careers_and_certifications() -> tuple[dict, dict]:
+    """The published careers and all certifications by slug, for the career and certification
+    filters: read once per process while `site` (which every edit of either moves) stays the
+    same. Shared by requests, so never changed."""
+    version = versions_of(SITE)
+    held = _held_choices.get(version)
+    if held is None:
+        held = (
+            {c.slug: c for c in Career.objects.published()},
+            {c.slug: c for c in Certification.objects.all()},
+        )
+        _held_choices.clear()
+        _held_choices[version] = held
+    return held
+
+
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Keyword", method="filter_keyword", max_length=100, strip=True
     )
-    career = django_filters.ChoiceFilter(
-        label="Career", empty_label="Any career", method="filter_career"
-    )
+    career = ChoiceFilter(label="Career", empty_label="Any career", method="filter_career")
     zip = ZipFilter(label="ZIP code", method="filter_near")
-    radius = django_filters.ChoiceFilter(
+    radius = ChoiceFilter(
         label="Within",
         choices=RADIUS_CHOICES,
         empty_label=None,
         initial=str(DEFAULT_RADIUS),
         method="filter_none",
     )
-    state = django_filters.ChoiceFilter(
+    state = ChoiceFilter(
         label="State", choices=STATE_CHOICES, empty_label="Any state", method="filter_state"
     )
-    credential = django_filters.ChoiceFilter(
+    credential = ChoiceFilter(
         label="Credential",
         choices=CredentialLevel.choices,
         empty_label="Any credential",
         method="filter_credential",
     )
-    sector = django_filters.ChoiceFilter(
+    sector = ChoiceFilter(
         label="School type", choices=Sector.choices, empty_label="Any type", method="filter_sector"
     )
     cost_max = up_to_filter("Whole-program cost up to ($)", min_value=0, max_value=1_000_000)
@@ -179,12 +213,12 @@ class ProgramFilter(django_filters.FilterSet):
     evening_weekend = flag_filter("evening_weekend")
     open_admission = flag_filter("open_admission")
     federal_aid = flag_filter("federal_aid")
-    certification = django_filters.ChoiceFilter(
+    certification = ChoiceFilter(
         label="Prepares for certification",
         empty_label="Any certification",
         method="filter_certification",
     )
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         empty_label=None,
@@ -201,25 +235,39 @@ class ProgramFilter(django_filters.FilterSet):
             data = data.copy()
             data["radius"] = str(DEFAULT_RADIUS)
         super().__init__(data, *args, **kwargs)
-        self.careers = {c.slug: c for c in Career.objects.published()}
-        self.certifications = {c.slug: c for c in Certification.objects.all()}
+        self.careers, self.certifications = careers_and_certifications()
         self.filters["career"].extra["choices"] = [(s, c.title) for s, c in self.careers.items()]
         self.filters["certification"].extra["choices"] = [
             (s, c.abbreviation) for s, c in self.certifications.items()
         ]
 
+    def get_form_class(self):
+        """The form class, made once per process for each list of careers and certifications
+        (its other fields are always the same; each form copies the fields it is given)."""
+        choices = (
+            tuple(self.filters["career"].extra["choices"]),
+            tuple(self.filters["certification"].extra["choices"]),
+        )
+        form_class = _form_classes.get(choices)
+        if form_class is None:
+            form_class = super().get_form_class()
+            _form_classes.clear()
+            _form_classes[choices] = form_class
+        return form_class
+
     @property
     def form(self):
         """The sort list offers each order once: the listing's own order (nearest first with a
         ZIP code, otherwise school name) is the empty choice, so it isn't listed again."""
-        form = super().form
-        default = default_sort(self.data if self.is_bound else {})
-        form.fields["sort"].widget.choices = [("", SORTS[default][0])] + [
-            (key, f"{label} (needs a ZIP code)" if key == "distance" else label)
-            for key, (label, _) in SORTS.items()
-            if key != default
-        ]
-        return form
+        if not hasattr(self, "_form"):  # made once (super().form keeps it in _form)
+            form = super().form
+            default = default_sort(self.data if self.is_bound else {})
+            form.fields["sort"].widget.choices = [("", SORTS[default][0])] + [
+                (key, f"{label} (needs a ZIP code)" if key == "distance" else label)
+                for key, (label, _) in SORTS.items()
+                if key != default
+            ]
+        return self._form
 
     # Applying the filters
 

@@ -1,14 +1,20 @@
 """The program listing, /programs/: the filtered, sorted, paginated programs with their facet
 counts and chips. Filters are in filters.py, counts in facets.py, chips in chips.py."""
 
+from django.core.cache import cache
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
+from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 
 from core.geography import state_name
 from core.maps import results_map
-from core.pagecache import PageCacheQueryMixin, normalised_text
+from core.pagecache import SITE, PageCacheQueryMixin, normalised_text, versions_of
 from core.pages import PageMixin, trail
 from programs.models import Program
 from programs.views import programs_crumb
@@ -16,6 +22,75 @@ from programs.views import programs_crumb
 from .chips import filter_chips
 from .facets import SORTED_FIGURES, Facets
 from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
+from .selections import compare_list, shortlist
+
+CARD_TEMPLATE = "programs/includes/program_card.html"
+CARD_SECONDS = 3600
+# Where a card's per-request parts go in its kept HTML: comments, which no escaped value can
+# spell (autoescaping turns "<" into "&lt;").
+DISTANCE_SLOT = mark_safe("<!--card:distance-->")
+BACK_SLOT = mark_safe("<!--card:back-->")
+
+
+def program_cards(programs, request) -> list[str]:
+    """Each program's card (programs/includes/program_card.html) as HTML. A card is made once
+    and kept in the shared cache under the versions of what it shows (`site`: careers, record
+    rules; `program:<pk>`: the program and its school) and whether it is in this visitor's
+    compare list and shortlist; what changes per request is put in afterwards: the distance
+    from the ZIP code searched around, and the page the card's buttons come back to. One
+    cache read for the versions (none while this process holds them fresh), one for the cards."""
+    if not programs:
+        return []
+    session = request.session
+    compared, saved = set(compare_list(session).ids), set(shortlist(session).ids)
+    site, *versions = versions_of(SITE, *(f"program:{p.pk}" for p in programs))
+    keys = [
+        f"card:v1:{p.pk}:{site}-{version}:{p.pk in compared:d}{p.pk in saved:d}"
+        for p, version in zip(programs, versions, strict=True)
+    ]
+    kept = cache.get_many(keys)
+    made = {}
+    template = None
+    for program, key in zip(programs, keys, strict=True):
+        if key not in kept:
+            template = template or get_template(CARD_TEMPLATE)
+            kept[key] = made[key] = template.render(
+                {
+                    "program": program,
+                    "distance_slot": DISTANCE_SLOT,
+                    "selection_urls": card_urls(),
+                    "compare_ids": {program.pk} & compared,
+                    "shortlist_ids": {program.pk} & saved,
+                }
+            )
+    if made:
+        cache.set_many(made, CARD_SECONDS)
+    back = escape(request.get_full_path())
+    cards = []
+    for program, key in zip(programs, keys, strict=True):
+        distance = getattr(program, "distance_miles", None)  # only near a ZIP code
+        html = kept[key].replace(
+            DISTANCE_SLOT,
+            ""
+            if distance is None
+            else f" · <strong>{floatformat(distance, 1)} miles away</strong>",
+        )
+        cards.append(mark_safe(html.replace(BACK_SLOT, back)))
+    return cards
+
+
+_card_urls = {}
+
+
+def card_urls() -> dict:
+    """The cards' button targets, reversed once per process, and the slot for the page."""
+    if not _card_urls:
+        _card_urls.update(
+            compare=reverse("finder:compare_update"),
+            shortlist=reverse("finder:shortlist_update"),
+            back=BACK_SLOT,
+        )
+    return _card_urls
 
 
 class PageOutOfRange(Exception):
@@ -132,9 +207,9 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
         """The one URL this page is stored under: the short URL the filter form leads to (its
         fields in order, none empty, a ZIP code with its radius, the keyword normalised, costs
         and lengths from the form's steps), then a page past the first. None if a value is
-        invalid."""
+        invalid, or while the counts shown are being counted again."""
         filterset = self.filterset
-        if filterset.form.errors:
+        if filterset.form.errors or self.facets.is_stale:
             return None
         steps = {name: values for name, _, values in STEPS}
         params = []
@@ -166,6 +241,8 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
             facets=self.facets,
             known_programs=known,
             programs_listed_last=programs[len(known) :],
+            known_cards=program_cards(known, self.request),
+            cards_listed_last=program_cards(programs[len(known) :], self.request),
             listed_last_count=self.facets.listed_last() if figure else 0,
             left_out=[
                 (count, included, up_to, toggled(self.request.GET, up_to.include_param, included))

@@ -26,7 +26,9 @@ programs would take seconds:
    schools with published programs, the best schools, and one query loads them (each school
    with one of its programs).
 
-With the careers and the certifications that is five queries.
+With the careers and the certifications that is five queries. Which programs stand for the fields
+of study (one per field) comes with the vocabulary (search/vocabulary.py), which is rebuilt off
+the request after an edit, not read on every search.
 """
 
 import heapq
@@ -43,13 +45,14 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
     TrigramWordSimilarity,
 )
-from django.db.models import BooleanField, Case, F, FloatField, Min, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
 from programs.models import Program, School
 
 from .postgres import best, excluded_query, full_text, is_candidate, score, text_query, word_scores
 from .terms import Terms
+from .vocabulary import vocabulary
 
 # Full-text documents: a field of study weighs more (A) than a place (B).
 FIELD_DOCUMENT = SearchVector("career__title", "cip_title", weight="A", config="english")
@@ -127,12 +130,6 @@ def ranked_programs_and_schools(terms: Terms, *, programs_limit: int, schools_li
 def _fields_and_places(terms: Terms) -> tuple[dict, dict]:
     """`Scores` of every published field of study, by (career id, CIP title), and of every
     candidate school, by id: one query."""
-    one_program_per_field = (
-        Program.objects.published()
-        .values("career_id", "cip_title")
-        .annotate(first=Min("pk"))
-        .values("first")
-    )
     query = text_query(terms.text)
     if terms.excluded:
         query |= excluded_query(terms)
@@ -147,7 +144,8 @@ def _fields_and_places(terms: Terms) -> tuple[dict, dict]:
         "query_text": Cast(query, TextField()),
     }
     fields = (
-        Program.objects.filter(pk__in=one_program_per_field)
+        Program.objects.published()
+        .filter(pk__in=vocabulary().field_programs)
         .alias(document=FIELD_DOCUMENT)
         .order_by()
         .values(**field_columns)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Func, Max, Value
+from django.db.models import Count, Func, Max, Min, Value
 from django.db.models.functions import Lower
 
 from careers.models import Career, Certification, Organization, ZipCode
@@ -77,6 +77,7 @@ class Vocabulary:
     program_text: str  # the words programs and schools hold, one a line (SQLite's match)
     synonyms: dict[tuple[str, ...], str]  # a term's words -> its expansion
     cities: dict[str, tuple[City, ...]]  # lower-case name -> cities of that name, largest first
+    field_programs: tuple[int, ...]  # the first published program of each field of study
 
 
 def words_of(*texts) -> list[str]:
@@ -159,6 +160,12 @@ def build() -> Vocabulary:
         program_text="\n".join(sorted({*careers, *names.fields, *names.schools})),
         synonyms=synonyms,
         cities=cities,
+        field_programs=tuple(
+            Program.objects.published()
+            .values("career_id", "cip_title")
+            .annotate(first=Min("pk"))
+            .values_list("first", flat=True)
+        ),
     )
 
 
