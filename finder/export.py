@@ -56,7 +56,8 @@ class ProgramExportView(View):
         if filterset.is_bound and not filterset.form.is_valid():
             return export_refused_invalid(filterset.form.errors)
         origin = request.build_absolute_uri("/").removesuffix("/")
-        version = key_text(versions_of(SITE, LISTINGS))  # before the rows are read, as the page cache does
+        # Before the rows are read, as the page cache does.
+        version = key_text(versions_of(SITE, LISTINGS))
         key = export_cache_key(filterset, origin, version)
         body = cache.get(key)
         if body is not None:
