@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -6,7 +7,7 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.geography import STATE_CHOICES, STATES, state_name
-from core.pagecache import PageCacheQueryMixin
+from core.pagecache import SITE, PageCacheQueryMixin, kept, versions_of
 from core.pages import PageMixin, crumb, trail
 
 from . import structured_data
@@ -45,6 +46,74 @@ class HomeView(PageMixin, TemplateView):
         )
 
 
+class GuideBody:
+    """What a guide's cached fragments show besides the career itself (the template's
+    `guide-top` and `guide-bottom`), read from the database only when one is made again."""
+
+    def __init__(self, career, *, preview: bool):
+        self.career, self.preview = career, preview
+
+    @cached_property
+    def sections(self):
+        # Pay and outlook come from BLS data and sit between the steps and the career paths.
+        career = self.career
+        prefetch_related_objects(
+            [career],
+            "sections",
+            "certifications__organization",
+            "organizations",
+            "leads_to",
+            "leads_from",
+        )
+        return guide_sections(career.sections.all(), preview=self.preview)
+
+    @property
+    def sections_before_pay(self):
+        return self.sections[0]
+
+    @property
+    def sections_after_pay(self):
+        return self.sections[1]
+
+    @cached_property
+    def state_medians(self):
+        return list(medians_by_state(self.career.soc_code))
+
+    @cached_property
+    def state_chart(self):
+        wage = self.career.national_wage
+        return horizontal_bars(
+            [(w.states, w.annual_median) for w in self.state_medians],
+            reference=wage.annual_median if wage else None,
+        )
+
+    @cached_property
+    def program_count(self):
+        return self.career.programs.published().count()
+
+    @cached_property
+    def facts(self):
+        return key_facts([self.career])[self.career.pk]
+
+    @cached_property
+    def training_fields(self):
+        return list(CipSocLink.objects.filter(cip_code__in=self.career.cip_codes))
+
+    @cached_property
+    def onet_tasks(self):
+        tasks = OnetTask.objects.filter(onet_code=self.career.onet_code, is_core=True)
+        return list(tasks[:ONET_TASKS_SHOWN])
+
+    @cached_property
+    def onet_skills(self):
+        return list(OnetSkill.objects.filter(onet_code=self.career.onet_code)[:ONET_SKILLS_SHOWN])
+
+    @cached_property
+    def onet_technology(self):
+        technology = OnetTechnology.objects.filter(onet_code=self.career.onet_code)
+        return list(technology[:ONET_TECHNOLOGY_SHOWN])
+
+
 class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
     template_name = "careers/career_detail.html"
     og_type = "article"
@@ -54,19 +123,34 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
         careers = Career.objects.all()
         if not self.request.user.has_perm("careers.view_career"):
             careers = careers.published()
-        return careers.prefetch_related(
-            "sections",
-            "certifications__organization",
-            "organizations",
-            "leads_to",
-            "leads_from",
-        )
+        return careers
 
     @cached_property
     def preview(self):
         """Staff who edit guides see unpublished edits with ?preview."""
         return "preview" in self.request.GET and self.request.user.has_perm(
             "careers.change_guidesection"
+        )
+
+    @cached_property
+    def versions(self):
+        """The versions of what the guide shows: what every page shares (`site`: careers, their
+        sections, pay, certifications) and its career's programs (their count and lengths)."""
+        return versions_of(SITE, f"career:{self.kwargs['slug']}")
+
+    @property
+    def site_versions(self):
+        """The versions of all the guide shows but its career's programs."""
+        return self.versions[:1]
+
+    def get_object(self, queryset=None):
+        """The published career, kept while `site` stands; staff read it afresh."""
+        if self.request.user.has_perm("careers.view_career"):
+            return super().get_object(queryset)
+        return kept(
+            f"guide-career:{self.kwargs['slug']}",
+            self.site_versions,
+            lambda: super(CareerDetailView, self).get_object(queryset),
         )
 
     def get_page_title(self):
@@ -80,11 +164,14 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
 
     def get_structured_data(self):
         career = self.object
-        return [
-            structured_data.occupation(
+        occupation = kept(
+            f"guide-schema:{career.pk}:{self.request.build_absolute_uri('/')}",
+            self.site_versions,
+            lambda: structured_data.occupation(
                 self.request, career, career.national_wage, career.projection
-            )
-        ]
+            ),
+        )
+        return [occupation]
 
     def pay_lookup(self):
         """The visitor's ZIP code form, bound only when they asked."""
@@ -105,34 +192,17 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         career = self.object
-        # Pay and outlook come from BLS data and sit between the steps and the career paths.
-        before, after = guide_sections(career.sections.all(), preview=self.preview)
-        wage = career.national_wage
-        state_medians = list(medians_by_state(career.soc_code))
         pay_form, local_pay = self.pay_lookup()
+        # All but the visitor's local pay is in two cached fragments (the template's
+        # `guide-top`, kept under `versions`, and `guide-bottom`, which shows nothing of the
+        # career's programs, under the version of `site` alone).
         return super().get_context_data(
-            sections_before_pay=before,
-            sections_after_pay=after,
-            wage=wage,
-            projection=career.projection,
-            state_medians=state_medians,
-            state_chart=horizontal_bars(
-                [(w.states, w.annual_median) for w in state_medians],
-                reference=wage.annual_median if wage else None,
-            ),
+            guide=GuideBody(career, preview=self.preview),
+            guide_versions=self.versions,
+            site_versions=self.site_versions,
             pay_form=pay_form,
             local_pay=local_pay,
-            program_count=career.programs.published().count(),
-            training_fields=CipSocLink.objects.filter(cip_code__in=career.cip_codes),
-            onet_tasks=OnetTask.objects.filter(onet_code=career.onet_code, is_core=True)[
-                :ONET_TASKS_SHOWN
-            ],
-            onet_skills=OnetSkill.objects.filter(onet_code=career.onet_code)[:ONET_SKILLS_SHOWN],
-            onet_technology=OnetTechnology.objects.filter(onet_code=career.onet_code)[
-                :ONET_TECHNOLOGY_SHOWN
-            ],
             correction_about=career,
-            facts=key_facts([career])[career.pk],
             preview=self.preview,
             **kwargs,
         )

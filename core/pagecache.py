@@ -116,6 +116,24 @@ def key_text(versions: tuple[int, ...]) -> str:
     return "-".join(map(str, versions))
 
 
+# How long a record or a rendered part of a page is kept by `kept` (and `{% compressed_cache %}`
+# in templates, core/templatetags/fragments.py): the versions of what it shows are in its key,
+# so an edit makes it stale at once; this bounds what the shared cache holds.
+KEPT_SECONDS = 3600
+
+
+def kept(key: str, versions: tuple[int, ...], make):
+    """What `make()` returns, from the shared cache while `versions` stand (a page's record,
+    its schema.org data). A record a visitor may not see raises Http404 in `make`, and nothing
+    is kept."""
+    key = f"{key}:{key_text(versions)}"
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, KEPT_SECONDS)
+    return value
+
+
 def pages_changed(*tags) -> None:
     """Make the pages that depend on `tags` stale, on every app server (the increment is atomic
     on Redis); with no tags, every page (`site`)."""

@@ -33,9 +33,11 @@ class ProgramsConfig(AppConfig):
 
 
 def program_tags(program):
-    """The pages a program is on: its own, its school's, its career's guide, and listings."""
+    """The pages a program is on: its own and its school's other programs' (each lists the
+    school's programs), its school's, its career's guide, and listings."""
+    siblings = program.school.programs.values_list("pk", flat=True)
     return (
-        f"program:{program.pk}",
+        *{f"program:{pk}" for pk in (program.pk, *siblings)},
         f"school:{program.school.unitid}",
         f"career:{program.career.slug}",
         LISTINGS,

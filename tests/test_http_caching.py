@@ -158,3 +158,19 @@ def test_after_an_edit_the_listing_shows_the_kept_counts_while_a_task_counts_aga
     assert len(queued_tasks) == 1  # asked for once
     queued_tasks[0].task.call(*queued_tasks[0].args)  # the worker runs it
     assert "Medical Assistant (2)" in Client().get("/programs/").content.decode()
+
+
+def test_a_new_program_shows_at_once_on_its_sibling_programs_pages(program):
+    """A program page lists the school's other programs."""
+    url = program.get_absolute_url()
+    Client().get(url)
+    assert served_from_cache(url)
+    ProgramFactory(
+        school=program.school,
+        cip_code="51.1009",
+        career=CareerFactory(slug="phlebotomy-technician", title="Phlebotomy Technician"),
+    )
+    page = Client().get(url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "Other programs at this school" in page.content.decode()
+    assert "Phlebotomy Technician" in page.content.decode()

@@ -1,0 +1,50 @@
+"""Rendered parts of public pages kept in the shared cache, compressed.
+
+`{% compressed_cache 3600 program-body program.pk body_versions %}…{% endcompressed_cache %}`
+works as Django's `{% cache %}` (timeout, fragment name, the values it varies on: put the
+versions of what the fragment shows among them, core/pagecache.py `versions_of`), but keeps the
+HTML zlib-compressed, as the page cache keeps whole pages: a program's body is 15 KB of HTML and
+under 4 KB compressed, and there can be one per program in Redis (docs/deploy.md, the page
+cache's memory). Compressing it costs about 0.25 ms when it is made, decompressing 0.04 ms when
+it is read.
+"""
+
+import zlib
+
+from django import template
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+class CompressedCacheNode(template.Node):
+    def __init__(self, nodelist, timeout, name, vary_on):
+        self.nodelist, self.timeout, self.name, self.vary_on = nodelist, timeout, name, vary_on
+
+    def render(self, context):
+        vary_on = [value.resolve(context) for value in self.vary_on]
+        key = "zlib:" + make_template_fragment_key(self.name, vary_on)
+        kept = cache.get(key)
+        if kept is not None:
+            return mark_safe(zlib.decompress(kept).decode())
+        html = self.nodelist.render(context)
+        cache.set(key, zlib.compress(html.encode()), int(self.timeout.resolve(context)))
+        return html
+
+
+@register.tag
+def compressed_cache(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"{bits[0]!r} takes a timeout and a fragment name")
+    nodelist = parser.parse(("endcompressed_cache",))
+    parser.delete_first_token()
+    timeout, name, *vary_on = bits[1:]
+    return CompressedCacheNode(
+        nodelist,
+        parser.compile_filter(timeout),
+        name,
+        [parser.compile_filter(value) for value in vary_on],
+    )
