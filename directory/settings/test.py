@@ -12,3 +12,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Static files come straight from static/ (no collectstatic before tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Each test reads the tags' versions from the cache it cleared, not from what this process read
+# in an earlier test (tests/test_http_caching.py checks the interval with its own value).
+PAGE_CACHE_VERSION_CHECK_SECONDS = 0
