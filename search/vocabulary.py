@@ -27,6 +27,7 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -62,8 +63,7 @@ NOT_PLACES = frozenset(_NOT_PLACES.split())
 BIG_CITY_ZIPS = 10
 
 
-@dataclass(frozen=True)
-class City:
+class City(NamedTuple):  # a tuple: 30,000 of them are unpickled with the vocabulary
     name: str  # as the ZIP code data spells it
     state: str  # postal code
     zip: str  # the ZIP code nearest the centre of the city's ZIP codes
@@ -84,49 +84,59 @@ def words_of(*texts) -> list[str]:
     return [word for text in texts if text for word in WORD.findall(text.lower())]
 
 
-VOCABULARY_KEY = "search:vocabulary"
+VOCABULARY_KEY = "search:vocabulary"  # (versions, Vocabulary): 2 MB at a million programs
+VERSIONS_KEY = "search:vocabulary:versions"  # the versions it was built under: a small read
 # A rebuild asked for at most this often for the same versions (a failed task is asked again).
 REBUILD_GUARD_SECONDS = 5 * 60
 
 _lock = threading.Lock()
-_cached: tuple[tuple, Vocabulary] | None = None
+_held: tuple[tuple, Vocabulary] | None = None  # this process's (versions, vocabulary)
 
 
 def vocabulary() -> Vocabulary:
-    """The vocabulary of the current versions, from this process's memory, else the shared
-    cache; while a new one is being built, the one kept."""
-    global _cached
+    """The vocabulary of the current versions, from this process's memory; after an edit, the
+    one held until the shared cache has the new one."""
+    global _held
     current = versions_of(SITE, LISTINGS)
-    cached = _cached
-    if cached is not None and cached[0] == current:
-        return cached[1]
+    held = _held
+    if held is not None and held[0] == current:
+        return held[1]
     with _lock:
-        if _cached is None or _cached[0] != current:
-            _cached = kept_vocabulary(current, stale=_cached)
-        return _cached[1]
+        if _held is None or _held[0] != current:
+            _held = refreshed(current, _held)
+        return _held[1]
 
 
-def kept_vocabulary(current, stale):
-    """(versions, vocabulary): the shared cache's if current; else a rebuild is asked for and
-    the freshest one at hand is used; built here only when there is none at all."""
-    kept = cache.get(VOCABULARY_KEY)
-    if kept is not None and kept[0] == current:
-        return kept
-    if kept is not None or stale is not None:
-        from .tasks import rebuild_vocabulary  # the task builds with this module
+def refreshed(current, held):
+    """(versions, vocabulary): the shared one when it is current or nothing is held (read only
+    then: it takes 80 ms to unpickle at a million programs); otherwise a rebuild is asked for
+    and the one held is used meanwhile; built here only when there is none at all."""
+    shared = cache.get(VERSIONS_KEY)
+    if shared is not None and (held is None or shared == current):
+        held = cache.get(VOCABULARY_KEY) or held
+    if held is None:
+        return rebuilt(current)
+    if held[0] != current and asked_for_rebuild(current):
+        kept = cache.get(VOCABULARY_KEY)  # built already when tasks run at once
+        if kept is not None and kept[0] == current:
+            held = kept
+    return held
 
-        if cache.add(
-            f"{VOCABULARY_KEY}:rebuilding:{key_text(current)}", True, REBUILD_GUARD_SECONDS
-        ):
-            rebuild_vocabulary.enqueue()
-            kept = cache.get(VOCABULARY_KEY) or kept  # built already when tasks run at once
-        return kept or stale
-    return rebuilt(current)
+
+def asked_for_rebuild(current) -> bool:
+    from .tasks import rebuild_vocabulary  # the task builds with this module
+
+    guard = f"{VOCABULARY_KEY}:rebuilding:{key_text(current)}"
+    if not cache.add(guard, True, REBUILD_GUARD_SECONDS):
+        return False  # asked already
+    rebuild_vocabulary.enqueue()
+    return True
 
 
 def rebuilt(current):
     kept = (current, build())  # eight queries, four more when the held names are read again
     cache.set(VOCABULARY_KEY, kept, timeout=HELD_NAMES_SECONDS)
+    cache.set(VERSIONS_KEY, current, timeout=HELD_NAMES_SECONDS)
     return kept
 
 

@@ -174,3 +174,20 @@ def test_a_new_program_shows_at_once_on_its_sibling_programs_pages(program):
     assert page["X-Page-Cache"] == "miss"
     assert "Other programs at this school" in page.content.decode()
     assert "Phlebotomy Technician" in page.content.decode()
+
+
+def test_after_an_edit_search_uses_the_vocabulary_held_while_a_task_builds_the_new_one(
+    program, queued_tasks, django_assert_max_num_queries
+):
+    from search.ranking import site_search
+    from search.vocabulary import vocabulary
+
+    site_search("medical")  # builds the vocabulary
+    ProgramFactory(school=SchoolFactory(name="Quillfeather College"))
+    with django_assert_max_num_queries(6):  # the search's own queries: nothing is rebuilt
+        site_search("medical")
+    assert "quillfeather" not in vocabulary().targets  # the one held, until the task has run
+    site_search("medical")
+    assert [result.task.name for result in queued_tasks] == ["rebuild_vocabulary"]  # once
+    queued_tasks[0].task.call()  # the worker runs it
+    assert "quillfeather" in vocabulary().targets
