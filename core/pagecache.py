@@ -31,6 +31,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -160,7 +161,7 @@ def invalidate_on_change(*models, tags=None) -> None:
     a change to their many-to-many relations moves `site`. Called by each app's AppConfig.ready."""
 
     def moved(sender, instance=None, **kwargs):
-        pages_changed(*(tags(instance) if tags and instance is not None else (SITE,)))
+        changed(*(tags(instance) if tags and instance is not None else (SITE,)))
 
     def moved_before(sender, instance, raw=False, **kwargs):
         # What the record showed before: a program moved to another career leaves the old
@@ -168,7 +169,10 @@ def invalidate_on_change(*models, tags=None) -> None:
         if instance.pk is not None and not raw:
             before = sender._default_manager.filter(pk=instance.pk).first()
             if before is not None:
-                pages_changed(*tags(before))
+                changed(*tags(before))
+
+    def relations_moved(sender, **kwargs):
+        changed(SITE)
 
     for model in models:
         for signal in (post_save, post_delete):
@@ -180,8 +184,16 @@ def invalidate_on_change(*models, tags=None) -> None:
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
             m2m_changed.connect(
-                moved, sender=through, dispatch_uid=f"pagecache-{field}", weak=False
+                relations_moved, sender=through, dispatch_uid=f"pagecache-{field}", weak=False
             )
+
+
+def changed(*tags) -> None:
+    """An edit's tags move at once (this request's next pages show it), and again when its
+    transaction commits: a page another server made in between, from the rows as they were
+    before the commit, is then stale too."""
+    pages_changed(*tags)
+    transaction.on_commit(lambda: pages_changed(*tags))
 
 
 def is_cacheable_request(request) -> bool:

@@ -191,3 +191,30 @@ def test_after_an_edit_search_uses_the_vocabulary_held_while_a_task_builds_the_n
     assert [result.task.name for result in queued_tasks] == ["rebuild_vocabulary"]  # once
     queued_tasks[0].task.call()  # the worker runs it
     assert "quillfeather" in vocabulary().targets
+
+
+def test_an_edits_tags_move_again_when_its_transaction_commits(
+    program, django_capture_on_commit_callbacks
+):
+    """A page made by another server between the save and the commit read the old rows."""
+    tag = f"program:{program.pk}"
+    before = tag_versions.get([tag])[tag]
+    with django_capture_on_commit_callbacks(execute=True):
+        program.tuition_and_fees = 9000
+        program.save()
+        saved = tag_versions.get([tag])[tag]
+    assert before < saved < tag_versions.get([tag])[tag]
+
+
+def test_linking_a_certification_from_either_side_makes_the_program_page_stale(program):
+    from .factories import CertificationFactory
+
+    url = program.get_absolute_url()
+    for link in (
+        lambda certification: program.certifications.add(certification),
+        lambda certification: certification.programs.add(program),  # from the other side
+    ):
+        Client().get(url)
+        assert served_from_cache(url)
+        link(CertificationFactory(slug=f"cert-{len(program.certifications.all())}"))
+        assert not served_from_cache(url)
