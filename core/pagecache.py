@@ -63,8 +63,8 @@ class TagVersions:
     all, and an edit through another app server shows here within that time. An edit through
     this process shows at once."""
 
-    def __init__(self):
-        self.known, self.lock = {}, threading.Lock()
+    def __init__(self, size=10_000):
+        self.known, self.size, self.lock = {}, size, threading.Lock()
         self.clock = time.monotonic
 
     def get(self, tags) -> dict[str, int]:
@@ -80,6 +80,10 @@ class TagVersions:
             read = read_versions(missing)
             with self.lock:
                 self.known.update({tag: (version, now) for tag, version in read.items()})
+                if len(self.known) > self.size:  # a record's tag per page visited: forget old ones
+                    self.known = {
+                        t: known for t, known in self.known.items() if now - known[1] < fresh_for
+                    }
             found |= read
         return found
 

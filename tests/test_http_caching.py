@@ -218,3 +218,14 @@ def test_linking_a_certification_from_either_side_makes_the_program_page_stale(p
         assert served_from_cache(url)
         link(CertificationFactory(slug=f"cert-{len(program.certifications.all())}"))
         assert not served_from_cache(url)
+
+
+def test_a_process_forgets_the_versions_it_no_longer_trusts(settings):
+    settings.PAGE_CACHE_VERSION_CHECK_SECONDS = 1.0
+    now = [100.0]
+    versions = TagVersions(size=3)
+    versions.clock = lambda: now[0]
+    versions.get(["program:1", "program:2", "program:3"])
+    now[0] += 2
+    versions.get(["program:4"])  # four held, over the size: the three read 2 s ago go
+    assert set(versions.known) == {"program:4"}
