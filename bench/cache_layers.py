@@ -206,7 +206,7 @@ def measure_in_this_process(repeat, results_path):
     from django.db import connection
     from django.test import Client
 
-    from core.pagecache import pages_changed
+    from core.tags import pages_changed
     from programs.models import Program
 
     pages_changed()  # nothing stored before this run is read

@@ -6,7 +6,7 @@ class CareersConfig(AppConfig):
     verbose_name = "Careers and guides"
 
     def ready(self):
-        from core.pagecache import invalidate_on_change
+        from core.tags import invalidate_on_change
 
         from . import models
 

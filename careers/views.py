@@ -7,8 +7,9 @@ from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.geography import STATE_CHOICES, STATES, state_name
-from core.pagecache import SITE, PageCacheQueryMixin, kept, versions_of
+from core.pagecache import PageCacheQueryMixin
 from core.pages import PageMixin, crumb, trail
+from core.tags import SITE, kept, versions_of
 
 from . import structured_data
 from .charts import horizontal_bars

@@ -161,7 +161,7 @@ def after_bulk_load() -> None:
     "published careers" for one row and joined 100,000 programs to their schools one by one."""
     from django.db import connection
 
-    from .pagecache import pages_changed
+    from .tags import pages_changed
 
     pages_changed()
     if connection.vendor == "postgresql":

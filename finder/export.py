@@ -20,8 +20,8 @@ from django.views.generic import View
 from django_ratelimit import ALL
 
 from core.csvsafe import csv_safe
-from core.pagecache import LISTINGS, SITE, key_text, versions_of
 from core.ratelimits import rate_limit, with_retry_after
+from core.tags import LISTINGS, SITE, key_text, versions_of
 from programs.costs import cost_basis_expression
 from programs.models import Program
 from programs.resources import PUBLIC_COLUMNS

@@ -4,7 +4,7 @@ other active filters applied.
 Counted with the FilterSet's own filters (so through the ProgramQuerySet methods) and the same
 conditions (programs/querysets.py), in a few GROUP BY and aggregate queries; kept in the shared
 cache per filter combination with the versions of the `site` and `listings` tags they were
-counted under (core/pagecache.py). After an edit moves them, the counts kept are shown while a
+counted under (core/tags.py). After an edit moves them, the counts kept are shown while a
 background task counts again (finder/tasks.py, run by `manage.py db_worker` in production), so
 no visitor waits for a recount; a combination never counted before is counted on the request.
 The filter form labelled with them is cached as a rendered fragment by the listing's template,
@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import cached_property
 
-from core.pagecache import LISTINGS, SITE, key_text, versions_of
+from core.tags import LISTINGS, SITE, key_text, versions_of
 from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 from .filters import FLAGS, STEPS, UP_TO

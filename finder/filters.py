@@ -20,7 +20,7 @@ from django import forms
 from careers.forms import ZipCodeField
 from careers.models import Career, Certification
 from core.geography import STATE_CHOICES
-from core.pagecache import SITE, versions_of
+from core.tags import SITE, versions_of
 from programs.models import CredentialLevel, Program, Sector
 from programs.outcomes import LATEST
 from programs.querysets import (

@@ -4,7 +4,7 @@ backend), by `manage.py db_worker` in production (django-tasks-db, docs/deploy.m
 from django.http import QueryDict
 from django.tasks import task
 
-from core.pagecache import LISTINGS, SITE, versions_of
+from core.tags import LISTINGS, SITE, versions_of
 from programs.models import Program
 
 from .facets import Facets

@@ -14,8 +14,9 @@ from django_filters.views import FilterView
 
 from core.geography import state_name
 from core.maps import results_map
-from core.pagecache import SITE, PageCacheQueryMixin, normalised_text, versions_of
+from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin, trail
+from core.tags import SITE, versions_of
 from programs.models import Program
 from programs.views import programs_crumb
 

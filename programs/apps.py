@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from core.pagecache import LISTINGS
+from core.tags import LISTINGS
 
 
 class ProgramsConfig(AppConfig):
@@ -11,7 +11,7 @@ class ProgramsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from careers.models import Certification, CertificationRoute
-        from core.pagecache import invalidate_on_change
+        from core.tags import invalidate_on_change
 
         from .certifications import link_certifications_on_change
         from .models import Program, RecordRule, School

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from careers.models import Accreditor, Certification, CertificationRoute
-from core.pagecache import pages_changed
+from core.tags import pages_changed
 
 from .models import Program
 

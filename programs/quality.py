@@ -10,7 +10,7 @@ programs out; an editor who checks one and finds it real ticks "show despite the
 from django.db import transaction
 from django.db.models import Q
 
-from core.pagecache import pages_changed
+from core.tags import pages_changed
 
 from .models import Program, RecordRule
 

@@ -11,8 +11,8 @@ from django.views.generic import DetailView
 
 from core.geography import state_name
 from core.maps import place_map
-from core.pagecache import SITE, kept, versions_of
 from core.pages import PageMixin, crumb, trail
+from core.tags import SITE, kept, versions_of
 
 from . import structured_data
 from .certifications import certifications_with_routes

@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from core.pagecache import invalidate_on_change
+        from core.tags import invalidate_on_change
 
         from .models import Synonym
         from .postgres import set_candidate_threshold

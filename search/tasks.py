@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from core.pagecache import LISTINGS, SITE, versions_of
+from core.tags import LISTINGS, SITE, versions_of
 
 from .vocabulary import rebuilt
 

@@ -13,7 +13,7 @@ to the finder as one ZIP code: of its ZIP codes, the one whose centre is nearest
 them all, since the finder measures distance from a ZIP code's centre.
 
 Synonyms (`search.models.Synonym`) are read with the rest. The whole is kept in the shared cache
-with the versions of the `site` and `listings` tags it was built under (core/pagecache.py: any
+with the versions of the `site` and `listings` tags it was built under (core/tags.py: any
 edit of what public pages show, Synonym included, and every bulk import, moves one of them).
 After an edit, searches use the vocabulary kept while a background task builds the new one
 (search/tasks.py), so no visitor waits for it; with none kept at all, the search builds it.
@@ -36,7 +36,7 @@ from django.db.models.functions import Lower
 
 from careers.models import Career, Certification, Organization, ZipCode
 from core.geography import STATES
-from core.pagecache import LISTINGS, SITE, key_text, versions_of
+from core.tags import LISTINGS, SITE, key_text, versions_of
 from programs.models import Program, School
 
 from .models import Synonym

@@ -8,7 +8,7 @@ from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.test import Client
 
-from core.pagecache import SITE, TagVersions, pages_changed, tag_key, tag_versions
+from core.tags import SITE, TagVersions, pages_changed, tag_key, tag_versions
 
 from .factories import CareerFactory, GuideSectionFactory, ProgramFactory, SchoolFactory
 

@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from careers.models import PublishStatus
-from core.pagecache import pages_changed
+from core.tags import pages_changed
 from programs.models import School
 from search.models import Synonym
 from search.postgres import is_candidate

@@ -2,7 +2,7 @@
 
 `{% compressed_cache 3600 program-body program.pk body_versions %}…{% endcompressed_cache %}`
 works as Django's `{% cache %}` (timeout, fragment name, the values it varies on: put the
-versions of what the fragment shows among them, core/pagecache.py `versions_of`), but keeps the
+versions of what the fragment shows among them, core/tags.py `versions_of`), but keeps the
 HTML zlib-compressed, as the page cache keeps whole pages: a program's body is 15 KB of HTML and
 under 4 KB compressed, and there can be one per program in Redis (docs/deploy.md, the page
 cache's memory). Compressing it costs about 0.25 ms when it is made, decompressing 0.04 ms when
