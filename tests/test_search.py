@@ -491,6 +491,17 @@ def test_candidate_schools_are_found_through_the_search_place_indexes(directory)
 
 
 @postgresql_only
+def test_the_planner_knows_what_the_trigram_match_costs():
+    """search 0002: at cost 1, a table of a few thousand schools was scanned whole, computing
+    the similarity for each, rather than read through the trigram index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE proname = 'word_similarity_commutator_op'"
+        )
+        assert cursor.fetchone()[0] == 100
+
+
+@postgresql_only
 def test_a_minus_sign_excludes_programs_and_schools(directory):
     assert titles(site_search("college"))["schools"] == ["Prairie Valley College"]
     found = titles(site_search("college -prairie"))
