@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -72,6 +73,12 @@ print(json.dumps({
 """
 
 
+def holds_a_zip_code(text: str) -> bool:
+    """Whether one of the ZIP codes the requests carried is in `text`: on its own, not as part of
+    a random hexadecimal id (a trace id or a commit hash may well hold "6060")."""
+    return re.search(r"(?<![0-9a-f])6060[1-4](?![0-9a-f])", text) is not None
+
+
 def production(tmp_path_factory, **env):
     database = tmp_path_factory.mktemp("logs") / "db.sqlite3"
     unset = {"REDIS_URL", "SENTRY_DSN", "LOG_LEVEL"}
@@ -121,7 +128,7 @@ def test_every_line_is_one_json_object_written_once(site):
     assert all(line["duration_ms"] >= 0 for line in requests)
     assert set(requests[0]) == REQUEST_LINE
     # Never the query string or the client's address.
-    assert "6060" not in site["stdout"] and "203.0.113.9" not in site["stdout"]
+    assert not holds_a_zip_code(site["stdout"]) and "203.0.113.9" not in site["stdout"]
 
 
 def test_an_error_in_a_view_is_logged_as_json_with_its_traceback(site):
@@ -148,7 +155,7 @@ def test_sentry_reports_carry_no_personal_data(site_with_sentry):
         assert set(event["request"]) <= {"method", "url"}
         assert "user" not in event
     sent = json.dumps(events)
-    assert "6060" not in sent and "s3cret" not in sent and "me@x.org" not in sent
+    assert not holds_a_zip_code(sent) and "s3cret" not in sent and "me@x.org" not in sent
     assert "203.0.113.9" not in sent
 
 
