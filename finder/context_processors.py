@@ -1,18 +1,10 @@
-from django.urls import reverse
-
-from .selections import compare_list, shortlist
+from .selections import compare_list, shortlist, update_urls
 
 
 def selections(request):
     """The header's counts of saved and compared programs, and what each card's add/remove
     buttons need, worked out once per page rather than once per card."""
-    context = {
-        "selection_urls": {
-            "compare": reverse("finder:compare_update"),
-            "shortlist": reverse("finder:shortlist_update"),
-            "back": request.get_full_path(),
-        }
-    }
+    context = {"selection_urls": {**update_urls(), "back": request.get_full_path()}}
     session = getattr(request, "session", None)
     if session is not None:
         context |= {

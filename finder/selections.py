@@ -1,6 +1,8 @@
 """The visitor's shortlist and compare list, kept in their session (no account needed), and the
 views that add to them, show the shortlist and send it to the compare page (compare.py)."""
 
+import functools
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -52,6 +54,15 @@ class ProgramSelection:
         """The selected published programs, in the order they were added."""
         found = Program.objects.for_listing().in_bulk(self.ids)
         return [found[pk] for pk in self.ids if pk in found]
+
+
+@functools.cache
+def update_urls() -> dict:
+    """Where the add/remove buttons send: reversed once per process."""
+    return {
+        "compare": reverse("finder:compare_update"),
+        "shortlist": reverse("finder:shortlist_update"),
+    }
 
 
 def compare_list(session):

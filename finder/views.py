@@ -5,7 +5,6 @@ from django.core.cache import cache
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import urlencode
@@ -23,7 +22,7 @@ from programs.views import programs_crumb
 from .chips import filter_chips
 from .facets import SORTED_FIGURES, Facets
 from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
-from .selections import compare_list, shortlist
+from .selections import compare_list, shortlist, update_urls
 
 CARD_TEMPLATE = "programs/includes/program_card.html"
 CARD_SECONDS = 3600
@@ -59,7 +58,7 @@ def program_cards(programs, request) -> list[str]:
                 {
                     "program": program,
                     "distance_slot": DISTANCE_SLOT,
-                    "selection_urls": card_urls(),
+                    "selection_urls": {**update_urls(), "back": BACK_SLOT},
                     "compare_ids": {program.pk} & compared,
                     "shortlist_ids": {program.pk} & saved,
                 }
@@ -78,20 +77,6 @@ def program_cards(programs, request) -> list[str]:
         )
         cards.append(mark_safe(html.replace(BACK_SLOT, back)))
     return cards
-
-
-_card_urls = {}
-
-
-def card_urls() -> dict:
-    """The cards' button targets, reversed once per process, and the slot for the page."""
-    if not _card_urls:
-        _card_urls.update(
-            compare=reverse("finder:compare_update"),
-            shortlist=reverse("finder:shortlist_update"),
-            back=BACK_SLOT,
-        )
-    return _card_urls
 
 
 class PageOutOfRange(Exception):
