@@ -209,6 +209,20 @@ def stop_group(process):
         process.wait(timeout=20)
 
 
+def answers_healthz(url, process, pause):
+    """Whether `url` answers 200 within 100 tries `pause` seconds apart, while `process` runs."""
+    for _ in range(100):
+        if process.poll() is not None:
+            return False
+        try:
+            if fetch(url)[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(pause)
+    return False
+
+
 class Server:
     """gunicorn with production settings, 2 workers, in its own process group."""
 
@@ -223,13 +237,8 @@ class Server:
             cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        for _ in range(100):
-            try:
-                if fetch(self.url("/healthz"))[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
+        if answers_healthz(self.url("/healthz"), self.process, pause=0.2):
+            return
         log = Path(self.log.name).read_text()[-3000:]  # stop() removes the log
         self.stop()
         sys.exit(f"gunicorn did not start:\n{log}")
@@ -309,15 +318,8 @@ class Nginx:
              "-g", "daemon off;"],
             cwd=self.prefix, stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        for _ in range(100):
-            if self.process.poll() is not None:
-                break
-            try:
-                if fetch(self.url("/healthz"))[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
+        if answers_healthz(self.url("/healthz"), self.process, pause=0.1):
+            return
         log = self.errors()
         self.stop()
         sys.exit(f"nginx did not start:\n{log}")
