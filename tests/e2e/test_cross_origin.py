@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corrections.models import Correction
+from tests.e2e.corrections import send_tuition_correction
 from tests.factories import ProgramFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,11 +63,5 @@ def test_this_sites_forms_work_without_a_token(page: Page, live_server, program)
     expect(page.get_by_text("Added Origin Health College to your shortlist (1).")).to_be_visible()
     expect(page.get_by_role("link", name="Shortlist (1)")).to_be_visible()
 
-    page.get_by_text("Tell us what to fix on this page").click()
-    page.get_by_label("What needs updating?").select_option(
-        label="Tuition and fees (whole program)"
-    )
-    page.get_by_label("What it should say").fill("Tuition is now $15,900")
-    page.get_by_role("button", name="Send to our editors").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you — we have your note")
+    send_tuition_correction(page, "Tuition is now $15,900")
     assert Correction.objects.get().proposed_value == "Tuition is now $15,900"

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from playwright.sync_api import Page, expect
 
+from tests.e2e.corrections import send_tuition_correction
 from tests.factories import ProgramFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,14 +26,7 @@ def test_visitor_correction_applied_by_an_editor(page: Page, live_server, django
 
     page.goto(url)
     expect(page.get_by_text("Not yet verified by our editors")).to_be_visible()
-    page.get_by_text("Tell us what to fix on this page").click()
-    page.get_by_label("What needs updating?").select_option(
-        label="Tuition and fees (whole program)"
-    )
-    page.get_by_label("What it should say").fill("$14,500")
-    page.get_by_label("How do you know?").fill("https://lakeview.example.edu/tuition")
-    page.get_by_role("button", name="Send to our editors").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you — we have your note")
+    send_tuition_correction(page, "$14,500", evidence="https://lakeview.example.edu/tuition")
 
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("editor")

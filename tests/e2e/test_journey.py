@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from careers.models import GuideSection
 from corrections.models import Correction
+from tests.e2e.corrections import send_tuition_correction
 from tests.factories import (
     CareerFactory,
     GuideSectionFactory,
@@ -45,13 +46,7 @@ def test_student_sends_a_correction_that_an_editor_sees(
     page.get_by_role("link", name="Sacramento Health College").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sacramento Health College")
 
-    page.get_by_text("Tell us what to fix on this page").click()
-    page.get_by_label("What needs updating?").select_option(
-        label="Tuition and fees (whole program)"
-    )
-    page.get_by_label("What it should say").fill("Tuition is now $15,900")
-    page.get_by_role("button", name="Send to our editors").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you — we have your note")
+    send_tuition_correction(page, "Tuition is now $15,900")
 
     correction = Correction.objects.get()
     assert correction.program.school.name == "Sacramento Health College"
