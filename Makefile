@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test lint data venv browser lock clean
+.PHONY: help setup run test lint data venv browser lock clean messages
 
 help:
 	@echo "make run    - set up (venv, install, migrate, import real data) and serve at http://$(HOST):$(PORT)"
@@ -33,7 +33,18 @@ $(VENV)/.installed-dev: requirements-dev.txt | $(PY)
 
 venv: $(VENV)/.installed
 
-setup: venv
+# The Spanish translations, compiled from locale/es/LC_MESSAGES/django.po (the .mo is not kept
+# in git). GNU gettext's msgfmt does the work (Debian: apt-get install gettext).
+MESSAGES := locale/es/LC_MESSAGES/django.mo
+messages: $(MESSAGES)
+$(MESSAGES): locale/es/LC_MESSAGES/django.po | $(PY)
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		else echo "GNU gettext is needed (Debian: sudo apt-get install gettext)." >&2; exit 1; fi; }
+	$(PY) manage.py compilemessages -l es --ignore '.venv' --ignore 'node_modules' -v0
+
+setup: venv $(MESSAGES)
 	$(PY) manage.py migrate --noinput
 	$(MAKE) --no-print-directory data
 
@@ -61,7 +72,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev browser node_modules/.installed
+test: $(VENV)/.installed-dev $(MESSAGES) browser node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

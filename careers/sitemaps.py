@@ -1,12 +1,12 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from core.geography import STATES
+from core.sitemaps import TranslatedSitemap
 
 from .models import Career, Certification, WageEstimate
 
 
-class CareerSitemap(Sitemap):
+class CareerSitemap(TranslatedSitemap):
     changefreq = "monthly"
     priority = 0.9
 
@@ -17,7 +17,7 @@ class CareerSitemap(Sitemap):
         return career.last_reviewed
 
 
-class HomeSitemap(Sitemap):
+class HomeSitemap(TranslatedSitemap):
     changefreq = "weekly"
     priority = 1.0
 
@@ -33,7 +33,7 @@ class HomeSitemap(Sitemap):
         return reverse(name)
 
 
-class CertificationSitemap(Sitemap):
+class CertificationSitemap(TranslatedSitemap):
     changefreq = "monthly"
     priority = 0.7
 
@@ -41,7 +41,7 @@ class CertificationSitemap(Sitemap):
         return Certification.objects.order_by("slug")
 
 
-class CareerStateSitemap(Sitemap):
+class CareerStateSitemap(TranslatedSitemap):
     """A page per career and state where we hold its pay or list its programs."""
 
     changefreq = "monthly"

@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, urlencode
+from django.utils.translation import get_language
 
 from .tags import LISTINGS, SITE, tag_versions
 
@@ -51,10 +52,11 @@ def is_cacheable_request(request) -> bool:
 
 def page_key(request) -> str:
     """The cache key for this URL: its path and its query, parameters in a stable order (so the
-    same parameters in another order are answered with the stored canonical page). "v2" names
-    the stored format, which an app server of an older release never reads."""
+    same parameters in another order are answered with the stored canonical page; /es/ pages
+    have paths of their own). "v3" names the stored format, which an app server of an older
+    release never reads."""
     query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), doseq=True)
-    return "page:v2:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return "page:v3:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
 
 
 def normalised_text(value: str) -> str:
@@ -168,6 +170,7 @@ def cached_response(request) -> HttpResponse | None:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(page["body"], content_type=page["content_type"])
+    response["Content-Language"] = page["language"]
     public_headers(response, page["etag"])
     response["X-Page-Cache"] = "hit"
     return response
@@ -247,6 +250,7 @@ def store(request, response, etag, versions, popular_only) -> None:
             "etag": etag,
             "body": zlib.compress(response.content),  # a 45 KB listing becomes about 6 KB
             "content_type": response["Content-Type"],
+            "language": get_language(),  # the path's (core/i18n.py): the key keeps them apart
         }
         cache.set(key, page, timeout)
         response["X-Page-Cache"] = "miss"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils.translation import get_language
 
 SITE, LISTINGS = "site", "listings"
 # A record's tag is kept a day after it was last read or moved; a tag the cache no longer holds
@@ -112,7 +113,7 @@ def kept(key: str, versions: tuple[int, ...], make):
     """What `make()` returns, from the shared cache while `versions` stand (a page's record,
     its schema.org data). A record a visitor may not see raises Http404 in `make`, and nothing
     is kept."""
-    key = f"{key}:{key_text(versions)}"
+    key = f"{key}:{get_language()}:{key_text(versions)}"  # records hold translated labels
     value = cache.get(key)
     if value is None:
         value = make()

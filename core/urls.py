@@ -8,6 +8,4 @@ urlpatterns = [
     path(
         "privacy/", cache_public_page(tags=site_only)(views.PrivacyView.as_view()), name="privacy"
     ),
-    path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon),
 ]

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
@@ -9,6 +10,7 @@ from careers.sitemaps import (
     CertificationSitemap,
     HomeSitemap,
 )
+from core import views as core_views
 from core.ratelimits import admin_login_limited
 from programs.sitemaps import ListingSitemap, ProgramSitemap, SchoolSitemap
 
@@ -52,6 +54,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
+]
+# The public pages: English at these paths, Spanish at /es/... (core/i18n.py).
+urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("", include("careers.urls")),
     path("", include("programs.urls")),
@@ -59,4 +66,5 @@ urlpatterns = [
     path("", include("representatives.urls")),
     path("", include("corrections.urls")),
     path("", include("search.urls")),
-]
+    prefix_default_language=False,
+)

@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from core.sitemaps import TranslatedSitemap
 
 from .models import Program, School
 
 
-class ListingSitemap(Sitemap):
+class ListingSitemap(TranslatedSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -20,7 +21,7 @@ class ListingSitemap(Sitemap):
         return reverse(name)
 
 
-class ProgramSitemap(Sitemap):
+class ProgramSitemap(TranslatedSitemap):
     changefreq = "monthly"
     priority = 0.6
     limit = 10_000
@@ -29,7 +30,7 @@ class ProgramSitemap(Sitemap):
         return Program.objects.published().only("pk").order_by("pk")
 
 
-class SchoolSitemap(Sitemap):
+class SchoolSitemap(TranslatedSitemap):
     changefreq = "monthly"
     priority = 0.5
     limit = 10_000

@@ -15,6 +15,7 @@ from django import template
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -24,7 +25,8 @@ class CompressedCacheNode(template.Node):
         self.nodelist, self.timeout, self.name, self.vary_on = nodelist, timeout, name, vary_on
 
     def render(self, context):
-        vary_on = [value.resolve(context) for value in self.vary_on]
+        # Each language's rendering apart, whatever the template names.
+        vary_on = [get_language(), *(value.resolve(context) for value in self.vary_on)]
         key = "zlib:" + make_template_fragment_key(self.name, vary_on)
         kept = cache.get(key)
         if kept is not None:

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     # Cached public pages are answered here; the middleware below never runs for them.
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.i18n.LocaleFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "finder.context_processors.selections",
+                "core.i18n.languages",
             ],
         },
     },
@@ -158,7 +160,21 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-LANGUAGE_CODE = "en-us"
+# English at the paths the site always had, Spanish under /es/ (core/i18n.py, docs/i18n.md).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spanish numbers and dollars as US Spanish-language sites write them (core/formats/es).
+FORMAT_MODULE_PATH = ["core.formats"]
+# Paths outside i18n_patterns: one language (English) only.
+UNTRANSLATED_PATH_PREFIXES = (
+    "/admin/",
+    "/sitemap",
+    "/robots.txt",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+)
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
