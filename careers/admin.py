@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib import admin
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -73,8 +73,27 @@ class UnpublishedEditsFilter(admin.SimpleListFilter):
             return queryset.filter(published_at__isnull=True)
         if self.value() == "edits":
             return queryset.exclude(published_at__isnull=True).exclude(
-                heading=F("published_heading"), body=F("published_body")
+                heading=F("published_heading"),
+                body=F("published_body"),
+                heading_es=F("published_heading_es"),
+                body_es=F("published_body_es"),
             )
+        return queryset
+
+
+class SpanishFilter(admin.SimpleListFilter):
+    title = "Spanish"
+    parameter_name = "spanish"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Not translated yet"), ("written", "Translated")]
+
+    def queryset(self, request, queryset):
+        untranslated = Q(heading_es="") | Q(body_es="")
+        if self.value() == "missing":
+            return queryset.filter(untranslated)
+        if self.value() == "written":
+            return queryset.exclude(untranslated)
         return queryset
 
 
@@ -84,10 +103,29 @@ class GuideSectionAdmin(SimpleHistoryAdmin):
     Each section's history can be reverted here (a revert is a draft edit too)."""
 
     change_form_template = "admin/careers/guidesection/change_form.html"
-    list_display = ["heading", "career", "key", "state", "published_at"]
-    list_filter = ["career", UnpublishedEditsFilter]
-    search_fields = ["heading", "body"]
+    list_display = ["heading", "career", "key", "state", "spanish", "published_at"]
+    list_filter = ["career", UnpublishedEditsFilter, SpanishFilter]
+    search_fields = ["heading", "body", "heading_es", "body_es"]
     readonly_fields = ["state", "published_at"]
+    # The change form shows the two languages side by side (its template).
+    fieldsets = [
+        (None, {"fields": ["career", "key", "order", "state", "published_at"]}),
+        ("English", {"fields": ["heading", "body"], "classes": ["language-column"]}),
+        (
+            "Spanish",
+            {
+                "fields": ["heading_es", "body_es", "reviewed_es"],
+                "classes": ["language-column"],
+                "description": "Plain Spanish for a reader at about grade 8, not a word-for-word "
+                "rendering. Left empty, the Spanish guide shows the English and says the section "
+                "is not translated yet. Published with the English.",
+            },
+        ),
+    ]
+
+    @admin.display(description="Spanish", boolean=True)
+    def spanish(self, obj):
+        return bool(obj.heading_es and obj.body_es)
     actions = ["publish", "discard_edits"]
 
     @admin.display(description="State")

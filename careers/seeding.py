@@ -1,6 +1,7 @@
 """Loading the editorial content shipped in fixtures/: careers, guides, credentials.
 
-Content an editor has changed since is kept unless `overwrite` is set.
+Content an editor has changed since is kept unless `overwrite` is set; Spanish the database
+lacks (an `_es` field still empty) is filled in from the files either way.
 """
 
 import json
@@ -51,14 +52,33 @@ def _load_json(path: Path):
         raise DataFileError(path, getattr(exc, "lineno", 0), str(exc)) from exc
 
 
+def _is_spanish(field: str) -> bool:
+    return field.endswith("_es")
+
+
 def _put(model, lookup: dict, values: dict, overwrite: bool):
     obj, created = model.objects.get_or_create(**lookup, defaults=values)
-    if not created and overwrite:
-        for field, value in values.items():
+    if created:
+        return obj, True
+    if overwrite:
+        changed = values
+    else:
+        changed = {f: v for f, v in values.items() if _is_spanish(f) and v and not getattr(obj, f)}
+    if changed:
+        for field, value in changed.items():
             setattr(obj, field, value)
         obj.full_clean()
         obj.save()
-    return obj, created or overwrite
+    return obj, overwrite
+
+
+def _spanish(data: dict, *fields: str) -> dict:
+    """The `<field>_es` values a fixture gives, for the model fields of the same names."""
+    return {f"{field}_es": data.get(f"{field}_es", "") for field in fields}
+
+
+def _reviewed_es(data: dict):
+    return date.fromisoformat(data["last_reviewed_es"]) if data.get("last_reviewed_es") else None
 
 
 def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False) -> list[str]:
@@ -66,6 +86,8 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
     credentials = _load_json(content_dir / "credentials.json")
     guides = {c["slug"]: guides_dir / f"{c['slug']}.md" for c in careers_data}
     parsed = {slug: parse_guide(path) for slug, path in guides.items() if path.exists()}
+    spanish_guides = {slug: guides_dir / "es" / f"{slug}.md" for slug in parsed}
+    parsed_es = {slug: parse_guide(path) for slug, path in spanish_guides.items() if path.exists()}
     report = []
     with transaction.atomic():
         careers = {}
@@ -82,6 +104,8 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     "last_reviewed": date.fromisoformat(data["last_reviewed"]),
                     "state_regulator": data.get("state_regulator", ""),
                     "pay_group_note": data.get("pay_group_note", ""),
+                    **_spanish(data, "title", "summary", "state_regulator", "pay_group_note"),
+                    "last_reviewed_es": _reviewed_es(data),
                     # A career is public only once its whole guide is written.
                     "status": PublishStatus.PUBLISHED
                     if data["slug"] in parsed
@@ -90,7 +114,9 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                 overwrite,
             )
             careers[career.slug] = (career, written)
+            spanish = {key: (h, b) for key, h, b in parsed_es.get(career.slug, [])}
             for position, (key, heading, body) in enumerate(parsed.get(career.slug, [])):
+                heading_es, body_es = spanish.get(key, ("", ""))
                 _put(
                     GuideSection,
                     {"career": career, "key": key},
@@ -102,6 +128,11 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                         "published_heading": heading,
                         "published_body": body,
                         "published_at": timezone.now(),
+                        "heading_es": heading_es,
+                        "body_es": body_es,
+                        "published_heading_es": heading_es,
+                        "published_body_es": body_es,
+                        "reviewed_es": _reviewed_es(data) if body_es else None,
                     },
                     overwrite,
                 )
@@ -117,7 +148,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
             slug = data["slug"]
             fields = {
                 k: data[k] for k in ("name", "abbreviation", "kind", "website", "description")
-            }
+            } | _spanish(data, "description")
             org, written = _put(Organization, {"slug": slug}, fields, overwrite)
             if written:
                 org.careers.set([careers[s] for s in data.get("careers", [])])
@@ -136,6 +167,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     "website",
                 )
             }
+            fields |= _spanish(data, "what_it_shows", "eligibility_summary", "renewal")
             fields["organization"] = organizations[data["organization"]]
             cert, written = _put(Certification, {"slug": data["slug"]}, fields, overwrite)
             if written:
@@ -148,6 +180,7 @@ def content_seed(*, content_dir: Path, guides_dir: Path, overwrite: bool = False
                     {
                         "basis": route["basis"],
                         "description": route["description"],
+                        **_spanish(route, "description"),
                         "accreditors": route.get("accreditors", []),
                         "source_url": route.get("source_url", data["website"]),
                         "last_checked": checked,

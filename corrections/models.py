@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from careers.models import Career
 from programs.models import Program, School
@@ -7,19 +8,19 @@ from programs.models import Program, School
 # Fields a visitor can name in a correction, and an editor can apply in one step.
 CORRECTABLE_FIELDS = {
     "program": {
-        "tuition_and_fees": "Tuition and fees (whole program)",
-        "books_and_supplies": "Books and supplies (whole program)",
-        "months_to_complete": "Months to complete",
-        "length": "Program length",
-        "graduates_per_year": "Graduates per year",
+        "tuition_and_fees": _("Tuition and fees (whole program)"),
+        "books_and_supplies": _("Books and supplies (whole program)"),
+        "months_to_complete": _("Months to complete"),
+        "length": _("Program length"),
+        "graduates_per_year": _("Graduates per year"),
     },
     "school": {
-        "name": "School name",
-        "address": "Street address",
-        "city": "City",
-        "zip_code": "ZIP code",
-        "website": "Website",
-        "net_price_calculator_url": "Net price calculator link",
+        "name": _("School name"),
+        "address": _("Street address"),
+        "city": _("City"),
+        "zip_code": _("ZIP code"),
+        "website": _("Website"),
+        "net_price_calculator_url": _("Net price calculator link"),
     },
 }
 
@@ -28,7 +29,9 @@ def correctable_fields(kind: str, length_unit: str = "") -> dict[str, str]:
     """The fields a correction about a `kind` can name, length labelled in the program's unit."""
     fields = dict(CORRECTABLE_FIELDS.get(kind, {}))
     if "length" in fields and length_unit:
-        fields["length"] = f"Program length ({Program.LengthUnit(length_unit).label})"
+        fields["length"] = _("Program length (%(unit)s)") % {
+            "unit": Program.LengthUnit(length_unit).label
+        }
     return fields
 
 
@@ -47,13 +50,13 @@ class Correction(models.Model):
     """
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        IN_REVIEW = "in-review", "In review"
-        APPLIED = "applied", "Applied"
-        REJECTED = "rejected", "Rejected"
-        DUPLICATE = "duplicate", "Duplicate"
+        NEW = "new", _("New")
+        IN_REVIEW = "in-review", _("In review")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
 
-    page_url = models.CharField("page", max_length=500)
+    page_url = models.CharField(_("page"), max_length=500)
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
     )
@@ -69,10 +72,10 @@ class Correction(models.Model):
         blank=True,
         help_text="The model field this correction is about, when the visitor chose one.",
     )
-    field = models.CharField("what needs updating", max_length=200)
-    current_value = models.TextField("what the page says", blank=True, max_length=5000)
-    proposed_value = models.TextField("what it should say", max_length=5000)
-    evidence = models.TextField("source or evidence", blank=True, max_length=5000)
+    field = models.CharField(_("what needs updating"), max_length=200)
+    current_value = models.TextField(_("what the page says"), blank=True, max_length=5000)
+    proposed_value = models.TextField(_("what it should say"), max_length=5000)
+    evidence = models.TextField(_("source or evidence"), blank=True, max_length=5000)
     contact_email = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.NEW, db_index=True)
     assignee = models.ForeignKey(
@@ -102,6 +105,8 @@ class Correction(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The language the visitor used: emails about it are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CorrectionQuerySet.as_manager()

@@ -4,6 +4,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from careers.models import Accreditor, Career, Certification, PublishStatus
@@ -18,23 +19,23 @@ IPEDS_SOURCE = "IPEDS"
 
 
 class Sector(models.TextChoices):
-    PUBLIC = "public", "Public"
-    PRIVATE_NONPROFIT = "private-nonprofit", "Private nonprofit"
-    PRIVATE_FOR_PROFIT = "private-for-profit", "Private for-profit"
+    PUBLIC = "public", _("Public")
+    PRIVATE_NONPROFIT = "private-nonprofit", _("Private nonprofit")
+    PRIVATE_FOR_PROFIT = "private-for-profit", _("Private for-profit")
 
 
 class CredentialLevel(models.TextChoices):
     """IPEDS award levels (AWLEVEL), as slugs used in URLs."""
 
-    CERTIFICATE_UNDER_12_WEEKS = "certificate-under-12-weeks", "Certificate (under 12 weeks)"
-    CERTIFICATE_UNDER_1_YEAR = "certificate-under-1-year", "Certificate (12 weeks to 1 year)"
-    CERTIFICATE_1_TO_2_YEARS = "certificate-1-to-2-years", "Certificate (1 to 2 years)"
-    ASSOCIATE = "associate", "Associate degree"
-    CERTIFICATE_2_TO_4_YEARS = "certificate-2-to-4-years", "Certificate (2 to 4 years)"
-    BACHELOR = "bachelor", "Bachelor's degree"
-    POSTBACCALAUREATE = "postbaccalaureate-certificate", "Postbaccalaureate certificate"
-    MASTER = "master", "Master's degree"
-    POST_MASTER = "post-master-certificate", "Post-master's certificate"
+    CERTIFICATE_UNDER_12_WEEKS = "certificate-under-12-weeks", _("Certificate (under 12 weeks)")
+    CERTIFICATE_UNDER_1_YEAR = "certificate-under-1-year", _("Certificate (12 weeks to 1 year)")
+    CERTIFICATE_1_TO_2_YEARS = "certificate-1-to-2-years", _("Certificate (1 to 2 years)")
+    ASSOCIATE = "associate", _("Associate degree")
+    CERTIFICATE_2_TO_4_YEARS = "certificate-2-to-4-years", _("Certificate (2 to 4 years)")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    POSTBACCALAUREATE = "postbaccalaureate-certificate", _("Postbaccalaureate certificate")
+    MASTER = "master", _("Master's degree")
+    POST_MASTER = "post-master-certificate", _("Post-master's certificate")
 
 
 # IPEDS AWLEVEL code -> credential level.
@@ -52,9 +53,9 @@ AWARD_LEVELS = {
 
 
 class DeliveryFormat(models.TextChoices):
-    ON_CAMPUS = "on-campus", "On campus"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "Hybrid (online and on campus)"
+    ON_CAMPUS = "on-campus", _("On campus")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid (online and on campus)")
 
 
 class School(models.Model):
@@ -149,14 +150,17 @@ class School(models.Model):
 
 class Program(models.Model):
     class LengthUnit(models.TextChoices):
-        CLOCK_HOURS = "clock-hours", "clock hours"
-        CREDIT_HOURS = "credit-hours", "credit hours"
+        CLOCK_HOURS = "clock-hours", _("clock hours")
+        CREDIT_HOURS = "credit-hours", _("credit hours")
 
     class CostGap(models.TextChoices):
         """Why a whole-program cost is missing."""
 
-        NOT_REPORTED = "not-reported", "not reported to IPEDS for this program"
-        SEVERAL_CREDENTIALS = "several-credentials", "reported for the field, not this credential"
+        NOT_REPORTED = "not-reported", _("not reported to IPEDS for this program")
+        SEVERAL_CREDENTIALS = (
+            "several-credentials",
+            _("reported for the field, not this credential"),
+        )
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="programs")
     career = models.ForeignKey(Career, on_delete=models.PROTECT, related_name="programs")
@@ -356,6 +360,7 @@ class RecordRule(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
+    name_es = models.CharField("name (Spanish)", max_length=200, blank=True)
     careers = models.ManyToManyField(
         Career, blank=True, help_text="Leave empty for a rule that applies to every career."
     )
@@ -363,6 +368,7 @@ class RecordRule(models.Model):
         help_text='Award levels the rule holds back, e.g. ["master", "post-master-certificate"].'
     )
     reason = models.TextField(help_text="Why, in plain words: shown on the public page.")
+    reason_es = models.TextField("reason (Spanish)", blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program, School
 
@@ -67,14 +68,16 @@ class AccessRequest(models.Model):
     """A request to represent a school from an address outside the school's own domain."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an editor"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
+        PENDING = "pending", _("Waiting for an editor")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="access_requests")
     email = models.EmailField()
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language the visitor used: emails about it are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,15 +95,15 @@ class SchoolUpdate(models.Model):
     """A representative's proposed update to one of their school's programs (or a new one)."""
 
     class Kind(models.TextChoices):
-        CHANGE = "change", "Change to a listed program"
-        NEW_PROGRAM = "new-program", "Program missing from our listing"
-        DISCONTINUE = "discontinue", "Program no longer offered"
+        CHANGE = "change", _("Change to a listed program")
+        NEW_PROGRAM = "new-program", _("Program missing from our listing")
+        DISCONTINUE = "discontinue", _("Program no longer offered")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPLIED = "applied", "Applied"
-        PARTLY_APPLIED = "partly-applied", "Partly applied"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        APPLIED = "applied", _("Applied")
+        PARTLY_APPLIED = "partly-applied", _("Partly applied")
+        REJECTED = "rejected", _("Rejected")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="updates")
     program = models.ForeignKey(
@@ -111,6 +114,8 @@ class SchoolUpdate(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CHANGE)
     status = models.CharField(max_length=15, choices=Status, default=Status.PENDING)
+    # The language the visitor used: emails about it are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     reason = models.TextField(blank=True, help_text="Why it was rejected (sent to the school).")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -130,9 +135,9 @@ class SchoolUpdateField(models.Model):
     """One proposed field change: the value as the representative saw it and the new one."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPLIED = "applied", "Applied"
-        SKIPPED = "skipped", "Not applied"
+        PENDING = "pending", _("Pending")
+        APPLIED = "applied", _("Applied")
+        SKIPPED = "skipped", _("Not applied")
 
     update = models.ForeignKey(SchoolUpdate, on_delete=models.CASCADE, related_name="fields")
     field = models.CharField(max_length=40)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from simple_history import register
 
 from core.markdown import render_markdown
@@ -13,8 +14,8 @@ from .figures import Projection, WageEstimate
 
 
 class PublishStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class CareerQuerySet(models.QuerySet):
@@ -25,6 +26,7 @@ class CareerQuerySet(models.QuerySet):
 class Career(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=120)
+    title_es = models.CharField("title (Spanish)", max_length=120, blank=True)
     soc_code = models.CharField(
         "SOC code",
         max_length=7,
@@ -38,22 +40,31 @@ class Career(models.Model):
         'this career, e.g. ["51.0801"].',
     )
     summary = models.TextField(help_text="One or two plain sentences shown on cards and in search.")
+    summary_es = models.TextField("summary (Spanish)", blank=True)
     status = models.CharField(
         max_length=10, choices=PublishStatus, default=PublishStatus.DRAFT, db_index=True
     )
     order = models.PositiveSmallIntegerField(default=0)
     last_reviewed = models.DateField(null=True, blank=True)
+    last_reviewed_es = models.DateField(
+        "last reviewed (Spanish)",
+        null=True,
+        blank=True,
+        help_text="When an editor last checked the Spanish guide against the English.",
+    )
     state_regulator = models.CharField(
         max_length=200,
         blank=True,
         help_text="The kind of state office that sets the rules for this work, e.g. "
         '"the state\'s board of nursing". Shown on the state pages.',
     )
+    state_regulator_es = models.CharField("state regulator (Spanish)", max_length=200, blank=True)
     pay_group_note = models.TextField(
         blank=True,
         help_text="When BLS publishes pay only for a wider group than this career, say so in a "
         "sentence; it is shown beside every pay figure.",
     )
+    pay_group_note_es = models.TextField("pay group note (Spanish)", blank=True)
     leads_to = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -132,6 +143,18 @@ class GuideSection(models.Model):
     published_heading = models.CharField(max_length=120, blank=True, editable=False)
     published_body = models.TextField(blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The Spanish beside the English: its own working and published copies, published together
+    # with the English. Empty: the Spanish page says so and shows the English.
+    heading_es = models.CharField("heading (Spanish)", max_length=120, blank=True)
+    body_es = models.TextField("body (Spanish)", blank=True, help_text="Markdown, as the English.")
+    published_heading_es = models.CharField(max_length=120, blank=True, editable=False)
+    published_body_es = models.TextField(blank=True, editable=False)
+    reviewed_es = models.DateField(
+        "Spanish reviewed",
+        null=True,
+        blank=True,
+        help_text="When an editor last checked this section's Spanish against its English.",
+    )
 
     objects = GuideSectionQuerySet.as_manager()
 
@@ -160,7 +183,12 @@ class GuideSection(models.Model):
 
     @property
     def has_unpublished_edits(self):
-        return (self.heading, self.body) != (self.published_heading, self.published_body)
+        return (self.heading, self.body, self.heading_es, self.body_es) != (
+            self.published_heading,
+            self.published_body,
+            self.published_heading_es,
+            self.published_body_es,
+        )
 
     @cached_property
     def body_html(self):
@@ -170,12 +198,20 @@ class GuideSection(models.Model):
     def published_body_html(self):
         return render_markdown(self.published_body)
 
+    @cached_property
+    def body_es_html(self):
+        return render_markdown(self.body_es)
+
+    @cached_property
+    def published_body_es_html(self):
+        return render_markdown(self.published_body_es)
+
 
 class Organization(models.Model):
     class Kind(models.TextChoices):
-        CERTIFYING_BODY = "certifying_body", "Certifying body"
-        ASSOCIATION = "association", "Professional association"
-        BOTH = "both", "Certifying body and association"
+        CERTIFYING_BODY = "certifying_body", _("Certifying body")
+        ASSOCIATION = "association", _("Professional association")
+        BOTH = "both", _("Certifying body and association")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
@@ -183,6 +219,7 @@ class Organization(models.Model):
     kind = models.CharField(max_length=20, choices=Kind)
     website = models.URLField()
     description = models.TextField(blank=True)
+    description_es = models.TextField("description (Spanish)", blank=True)
     careers = models.ManyToManyField(Career, blank=True, related_name="organizations")
 
     class Meta:
@@ -204,8 +241,11 @@ class Certification(models.Model):
     )
     careers = models.ManyToManyField(Career, blank=True, related_name="certifications")
     what_it_shows = models.TextField(blank=True)
+    what_it_shows_es = models.TextField("what it shows (Spanish)", blank=True)
     eligibility_summary = models.TextField(blank=True)
+    eligibility_summary_es = models.TextField("eligibility summary (Spanish)", blank=True)
     renewal = models.TextField(blank=True, help_text="Leave empty where we are not sure.")
+    renewal_es = models.TextField("renewal (Spanish)", blank=True)
     website = models.URLField()
 
     class Meta:
@@ -223,13 +263,13 @@ class Accreditor(models.TextChoices):
     schools. Federal data records none of this: a program's accreditor is set by our editors
     once they have seen the evidence."""
 
-    CAAHEP = "caahep", "CAAHEP (Commission on Accreditation of Allied Health Education Programs)"
-    ABHES = "abhes", "ABHES (Accrediting Bureau of Health Education Schools)"
-    NAACLS = "naacls", "NAACLS (National Accrediting Agency for Clinical Laboratory Sciences)"
-    ASHP_ACPE = "ashp-acpe", "ASHP/ACPE (pharmacy technician programs)"
-    ACEN = "acen", "ACEN (Accreditation Commission for Education in Nursing)"
-    CNEA = "cnea", "NLN CNEA (Commission for Nursing Education Accreditation)"
-    STATE_BOARD = "state-board", "Approved by the state's board of nursing"
+    CAAHEP = "caahep", _("CAAHEP (Commission on Accreditation of Allied Health Education Programs)")
+    ABHES = "abhes", _("ABHES (Accrediting Bureau of Health Education Schools)")
+    NAACLS = "naacls", _("NAACLS (National Accrediting Agency for Clinical Laboratory Sciences)")
+    ASHP_ACPE = "ashp-acpe", _("ASHP/ACPE (pharmacy technician programs)")
+    ACEN = "acen", _("ACEN (Accreditation Commission for Education in Nursing)")
+    CNEA = "cnea", _("NLN CNEA (Commission for Nursing Education Accreditation)")
+    STATE_BOARD = "state-board", _("Approved by the state's board of nursing")
 
 
 class CertificationRoute(models.Model):
@@ -237,10 +277,10 @@ class CertificationRoute(models.Model):
     body's own page (`source_url`), with the date an editor last checked it there."""
 
     class Basis(models.TextChoices):
-        TRAINING = "training", "Completing a training program"
-        EXPERIENCE = "experience", "Work experience"
-        MILITARY = "military", "Military training"
-        OTHER = "other", "Another route"
+        TRAINING = "training", _("Completing a training program")
+        EXPERIENCE = "experience", _("Work experience")
+        MILITARY = "military", _("Military training")
+        OTHER = "other", _("Another route")
 
     certification = models.ForeignKey(
         Certification, on_delete=models.CASCADE, related_name="routes"
@@ -249,6 +289,7 @@ class CertificationRoute(models.Model):
     description = models.TextField(
         help_text="The route in plain words; the body's page has the rules."
     )
+    description_es = models.TextField("description (Spanish)", blank=True)
     accreditors = models.JSONField(
         default=list,
         blank=True,
