@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .terms import unaccented
+
 
 class Synonym(models.Model):
     """A term ("lpn", "pharm tech") searched as its expansion ("Licensed Practical Nurse").
@@ -29,7 +31,8 @@ class Synonym(models.Model):
         return f"{self.term} → {self.expansion}"
 
     def clean(self):
-        self.term = " ".join(self.term.lower().split())
+        # Matched against queries without accents (search/understanding.py).
+        self.term = " ".join(unaccented(self.term).split())
         if not self.term:
             raise ValidationError({"term": "Give the word or words students type."})
         if self.term == " ".join(self.expansion.lower().split()):

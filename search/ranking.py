@@ -25,8 +25,10 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from careers.models import Career, Certification
+from core.i18n import translated
 from programs.models import Program, School
 
 from .plain import by_words, closest_names, every_word_in
@@ -104,11 +106,18 @@ def finder_link(understood: Understood, careers: list) -> FinderLink | None:
     if place is None:
         return None
     params = place.params()
-    what = "Programs"
+    words = {"place": place.label}
     if understood.names_a_subject and careers:
         params = {"career": careers[0].slug, **params}
-        what = f"{careers[0].title} programs"
-    label = f"{what} {'near' if place.near else 'in'} {place.label}"
+        words["career"] = translated(careers[0], "title")
+        if place.near:
+            label = _("%(career)s programs near %(place)s") % words
+        else:
+            label = _("%(career)s programs in %(place)s") % words
+    elif place.near:
+        label = _("Programs near %(place)s") % words
+    else:
+        label = _("Programs in %(place)s") % words
     return FinderLink(label=label, url=f"{reverse('finder:program_list')}?{urlencode(params)}")
 
 

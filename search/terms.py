@@ -11,6 +11,7 @@
 The thresholds below say how similar is similar enough; search/postgres.py applies them.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,7 +33,9 @@ SIMILARITY_THRESHOLD = 0.55
 SHORT_WORD_LENGTH = 5
 SHORT_WORD_FLOOR = 0.75
 # Words that say nothing about what to find (full-text search drops them too).
-STOP_WORDS = frozenset({"and", "the", "for", "with", "near", "from", "into"})
+STOP_WORDS = frozenset(
+    {"and", "the", "for", "with", "near", "from", "into", "del", "las", "los", "para", "con", "una"}
+)
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,10 @@ def _distinct(words) -> tuple[str, ...]:
     for word in words:
         seen.setdefault(word.lower(), word)
     return tuple(seen.values())
+
+
+def unaccented(text: str) -> str:
+    """Lower case without accents: "Técnico de Farmacia" -> "tecnico de farmacia", so that Spanish
+    typed with or without accents finds the same words."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -33,16 +33,38 @@ from rapidfuzz import fuzz, process
 from careers.models import ZipCode
 from core.geography import STATES
 
+from .terms import unaccented
 from .vocabulary import COMMON_WORDS, WORD, City, Vocabulary, vocabulary, words_of
 
 CORRECTION_CUTOFF = 80
 # Words shorter than this are never corrected: too few letters to tell a typo from another word.
 SHORTEST_CORRECTED = 4
-# Postal codes that are also everyday words, or the synonyms' (MA: medical assistant): a state
-# is recognised by these only through its name.
-AMBIGUOUS_STATE_CODES = frozenset({"in", "or", "me", "ok", "hi", "oh", "id", "as", "de", "ma"})
+# Postal codes that are also everyday words in English or Spanish ("cerca de mi", "en la
+# escuela"), or the synonyms' (MA: medical assistant): a state is recognised by these only
+# through its name.
+AMBIGUOUS_STATE_CODES = frozenset(
+    {"in", "or", "me", "ok", "hi", "oh", "id", "as", "de", "ma", "al", "la", "mi"}
+)
 PUNCTUATION = "\"'.,;:!?()"
-STATE_NAMES = {tuple(words_of(name)): code for code, name in STATES.items()}
+# States whose Spanish names differ from the English ("clases de flebotomia en nueva york").
+SPANISH_STATE_NAMES = {
+    "NY": "Nueva York",
+    "NJ": "Nueva Jersey",
+    "NM": "Nuevo Mexico",
+    "NC": "Carolina del Norte",
+    "SC": "Carolina del Sur",
+    "ND": "Dakota del Norte",
+    "SD": "Dakota del Sur",
+    "WV": "Virginia Occidental",
+    "PA": "Pensilvania",
+    "LA": "Luisiana",
+    "MS": "Misisipi",
+    "HI": "Hawai",
+    "DC": "Distrito de Columbia",
+}
+STATE_NAMES = {
+    tuple(words_of(name)): code for code, name in [*STATES.items(), *SPANISH_STATE_NAMES.items()]
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +103,7 @@ def understand(query: str, vocab: Vocabulary | None = None) -> Understood:
     vocab = vocab or vocabulary()
     tokens, corrections = [], {}
     for token in query.replace("\x00", " ").split()[:20]:
-        plain = token.lower().strip(PUNCTUATION)
+        plain = unaccented(token).strip(PUNCTUATION)
         if token.startswith("-") or not WORD.fullmatch(plain):
             tokens.append(token)  # an excluded word, or one of several parts: left as typed
             continue

@@ -1,4 +1,5 @@
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from core.pagecache import PageCacheQueryMixin, normalised_text
@@ -12,7 +13,7 @@ class SearchView(PageCacheQueryMixin, PageMixin, TemplateView):
     """One box across careers, programs, schools and certifications, results grouped by kind."""
 
     template_name = "search/search.html"
-    page_title = "Search"
+    page_title = gettext_lazy("Search")
     robots = "noindex"
 
     def get_context_data(self, **kwargs):

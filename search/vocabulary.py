@@ -40,6 +40,7 @@ from core.tags import LISTINGS, SITE, key_text, versions_of
 from programs.models import Program, School
 
 from .models import Synonym
+from .terms import unaccented
 
 WORD = re.compile(r"[a-z0-9]+")
 LETTERS = re.compile(r"[a-z]+")
@@ -51,7 +52,10 @@ _COMMON_WORDS = """a an and are at be become best by can certificate certificate
     class classes college colleges community cost course courses degree degrees do for free from
     get good how
     in is it job jobs me my near nearby of on online or part program programs
-    salary school schools the time to training what where with"""
+    salary school schools the time to training what where with
+    al ayuda barato barata cerca clase clases como con costo cuesta cursos curso de del el en
+    escuela escuelas estudiar gratis la las los mejor mejores mi mis para programa programas que
+    quiero salario ser sobre trabajo trabajos un una y"""
 COMMON_WORDS = frozenset(_COMMON_WORDS.split())
 
 # Words of school names that are also the names of small towns (College, AK; University, MS):
@@ -81,7 +85,7 @@ class Vocabulary:
 
 
 def words_of(*texts) -> list[str]:
-    return [word for text in texts if text for word in WORD.findall(text.lower())]
+    return [word for text in texts if text for word in WORD.findall(unaccented(text))]
 
 
 VOCABULARY_KEY = "search:vocabulary"  # (versions, Vocabulary): 2 MB at a million programs
@@ -141,7 +145,13 @@ def rebuilt(current):
 
 
 def build() -> Vocabulary:
-    careers = words_of(*Career.objects.published().values_list("title", flat=True))
+    careers = words_of(
+        *(
+            text
+            for row in Career.objects.published().values_list("title", "title_es")
+            for text in row
+        )
+    )
     certifications = words_of(
         *(text for row in Certification.objects.values_list("name", "abbreviation") for text in row)
     )
