@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy
 
 from .models import ZipCode
 
@@ -8,17 +9,21 @@ class ZipCodeField(forms.CharField):
     """A five-digit ZIP code, cleaned to its ZipCode row (centre point, metro area, state)."""
 
     default_error_messages = {
-        "unknown": (
+        "unknown": gettext_lazy(
             "We have no location for ZIP code %(code)s. Check it, or choose a state instead."
         ),
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "ZIP code")
+        kwargs.setdefault("label", gettext_lazy("ZIP code"))
         kwargs.setdefault("max_length", 5)
         kwargs.setdefault(
             "validators",
-            [RegexValidator(r"^[0-9]{5}\Z", "Enter a five-digit ZIP code, like 60601.")],
+            [
+                RegexValidator(
+                    r"^[0-9]{5}\Z", gettext_lazy("Enter a five-digit ZIP code, like 60601.")
+                )
+            ],
         )
         super().__init__(**kwargs)
 
@@ -43,4 +48,6 @@ class ZipCodeField(forms.CharField):
 
 
 class PayLookupForm(forms.Form):
-    zip = ZipCodeField(required=True, help_text="We show the pay for your metro area.")
+    zip = ZipCodeField(
+        required=True, help_text=gettext_lazy("We show the pay for your metro area.")
+    )

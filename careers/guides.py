@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .models import GuideSection
 
@@ -14,6 +16,11 @@ def guide_section_publish(*, section: GuideSection, editor) -> GuideSection:
         section = GuideSection.objects.select_for_update().get(pk=section.pk)
         section.full_clean()
         section.published_heading, section.published_body = section.heading, section.body
+        # The Spanish is published together with the English.
+        section.published_heading_es, section.published_body_es = (
+            section.heading_es,
+            section.body_es,
+        )
         section.published_at = timezone.now()
         section._history_user = editor
         section._change_reason = "Published"
@@ -28,6 +35,10 @@ def guide_section_discard_edits(*, section: GuideSection, editor) -> GuideSectio
         section = GuideSection.objects.select_for_update().get(pk=section.pk)
         if section.is_published:
             section.heading, section.body = section.published_heading, section.published_body
+            section.heading_es, section.body_es = (
+                section.published_heading_es,
+                section.published_body_es,
+            )
             section._history_user = editor
             section._change_reason = "Unpublished edits discarded"
             section.save()
@@ -40,15 +51,36 @@ class ShownSection:
     anchor: str
     heading: str
     html: str
+    untranslated: bool = False  # Spanish page, no Spanish written: the English is shown
+
+
+def _shown(section, *, preview: bool) -> ShownSection:
+    """The section in the active language: its Spanish copy on a Spanish page when written (both
+    heading and body), else the English."""
+    if preview:
+        english = (section.heading, section.body_html)
+        spanish = (section.heading_es, section.body_es, section.body_es_html)
+    else:
+        english = (section.published_heading, section.published_body_html)
+        spanish = (
+            section.published_heading_es,
+            section.published_body_es,
+            section.published_body_es_html,
+        )
+    if get_language() in (None, settings.LANGUAGE_CODE):
+        return ShownSection(section.key, section.anchor, *english)
+    heading_es, body_es, html_es = spanish
+    if heading_es and body_es:
+        return ShownSection(section.key, section.anchor, heading_es, html_es)
+    return ShownSection(section.key, section.anchor, *english, untranslated=True)
 
 
 def guide_sections(sections, *, preview: bool) -> tuple[list[ShownSection], list[ShownSection]]:
     """A guide's sections as its page shows them, split where pay and outlook go (after "Steps
-    to get there"): published copies, or with `preview` every working copy."""
+    to get there"): published copies, or with `preview` every working copy, in the active
+    language."""
     shown = [
-        ShownSection(s.key, s.anchor, s.heading, s.body_html)
-        if preview
-        else ShownSection(s.key, s.anchor, s.published_heading, s.published_body_html)
+        _shown(s, preview=preview)
         for s in sorted(sections, key=lambda s: (s.order, s.pk))
         if preview or s.is_published
     ]

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.geography import STATE_CHOICES, STATES, state_name
+from core.i18n import translated
 from core.pagecache import PageCacheQueryMixin
 from core.pages import PageMixin, crumb, trail
 from core.tags import SITE, kept, versions_of
@@ -35,7 +39,7 @@ ONET_TECHNOLOGY_SHOWN = 10
 
 class HomeView(PageMixin, TemplateView):
     template_name = "careers/home.html"
-    page_title = "Honest allied-health career guides and real training programs"
+    page_title = gettext_lazy("Honest allied-health career guides and real training programs")
 
     def get_context_data(self, **kwargs):
         careers = list(Career.objects.published())
@@ -155,18 +159,31 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
         )
 
     def get_page_title(self):
-        return f"How to become {self.object.with_article}: training, certification and pay"
+        if get_language() in (None, settings.LANGUAGE_CODE):
+            return f"How to become {self.object.with_article}: training, certification and pay"
+        # Spanish has no "a/an" before the title: the sentence is written around it.
+        # Translators: %(title)s is the career's title in lower case, without an article.
+        return _("How to become %(title)s: training, certification and pay") % {
+            "title": translated(self.object, "title").lower()
+        }
 
     def get_page_description(self):
-        return f"{self.object.summary} Training, certification, steps, pay and outlook, sourced."
+        return _("%(summary)s Training, certification, steps, pay and outlook, sourced.") % {
+            "summary": translated(self.object, "summary")
+        }
 
     def get_breadcrumbs(self):
-        return trail(crumb(f"{self.object.title} guide", self.object.get_absolute_url()))
+        return trail(
+            crumb(
+                _("%(title)s guide") % {"title": translated(self.object, "title")},
+                self.object.get_absolute_url(),
+            )
+        )
 
     def get_structured_data(self):
         career = self.object
         occupation = kept(
-            f"guide-schema:{career.pk}:{self.request.build_absolute_uri('/')}",
+            f"guide-schema:{career.pk}:{get_language()}:{self.request.build_absolute_uri('/')}",
             self.site_versions,
             lambda: structured_data.occupation(
                 self.request, career, career.national_wage, career.projection
@@ -233,17 +250,23 @@ class CareerStateView(PageMixin, TemplateView):
         )
 
     def get_page_title(self):
-        return f"{self.career.title} in {state_name(self.state)}: programs and pay"
+        return _("%(title)s in %(state)s: programs and pay") % {
+            "title": translated(self.career, "title"),
+            "state": state_name(self.state),
+        }
 
     def get_page_description(self):
-        return (
-            f"{self.career.title} training programs in {state_name(self.state)} and what the job "
-            "pays there (BLS, May 2025), with where to check the state's rules."
-        )
+        return _(
+            "%(title)s training programs in %(state)s and what the job pays there (BLS, May "
+            "2025), with where to check the state's rules."
+        ) % {"title": translated(self.career, "title"), "state": state_name(self.state)}
 
     def get_breadcrumbs(self):
         return trail(
-            crumb(f"{self.career.title} guide", self.career.get_absolute_url()),
+            crumb(
+                _("%(title)s guide") % {"title": translated(self.career, "title")},
+                self.career.get_absolute_url(),
+            ),
             crumb(state_name(self.state), self.request.path),
         )
 
@@ -284,8 +307,8 @@ class CareerStateView(PageMixin, TemplateView):
 
 class CertificationListView(PageMixin, ListView):
     template_name = "careers/certification_list.html"
-    page_title = "Certifications for allied-health careers"
-    page_description = (
+    page_title = gettext_lazy("Certifications for allied-health careers")
+    page_description = gettext_lazy(
         "The certifications medical assistants, phlebotomists, coders, pharmacy and EKG "
         "technicians, surgical technologists and LPNs earn, and who awards them."
     )
@@ -294,7 +317,7 @@ class CertificationListView(PageMixin, ListView):
         return Certification.objects.select_related("organization").prefetch_related("careers")
 
     def get_breadcrumbs(self):
-        return trail(crumb("Certifications", reverse("careers:certification_list")))
+        return trail(crumb(_("Certifications"), reverse("careers:certification_list")))
 
 
 class CertificationDetailView(PageMixin, DetailView):
@@ -311,17 +334,21 @@ class CertificationDetailView(PageMixin, DetailView):
 
     def get_page_title(self):
         cert = self.object
-        return f"{cert.abbreviation}: {cert.name}, from {cert.organization.name}"
+        return _("%(abbreviation)s: %(name)s, from %(organization)s") % {
+            "abbreviation": cert.abbreviation,
+            "name": cert.name,
+            "organization": cert.organization.name,
+        }
 
     def get_page_description(self):
-        return (
-            f"What the {self.object.abbreviation} shows, who awards it, how people usually become "
+        return _(
+            "What the %(abbreviation)s shows, who awards it, how people usually become "
             "eligible, and which careers it belongs to."
-        )
+        ) % {"abbreviation": self.object.abbreviation}
 
     def get_breadcrumbs(self):
         return trail(
-            crumb("Certifications", reverse("careers:certification_list")),
+            crumb(_("Certifications"), reverse("careers:certification_list")),
             crumb(self.object.abbreviation, self.object.get_absolute_url()),
         )
 
@@ -331,8 +358,8 @@ class CertificationDetailView(PageMixin, DetailView):
 
 class OrganizationListView(PageMixin, ListView):
     template_name = "careers/organization_list.html"
-    page_title = "Professional associations and certifying bodies"
-    page_description = (
+    page_title = gettext_lazy("Professional associations and certifying bodies")
+    page_description = gettext_lazy(
         "The groups that award allied-health certifications and the professional associations "
         "that support medical assistants, coders, technicians and nurses."
     )
@@ -341,4 +368,4 @@ class OrganizationListView(PageMixin, ListView):
         return Organization.objects.prefetch_related("careers", "certifications")
 
     def get_breadcrumbs(self):
-        return trail(crumb("Associations", reverse("careers:organization_list")))
+        return trail(crumb(_("Associations"), reverse("careers:organization_list")))

@@ -1,8 +1,11 @@
 """What every page gives base.html: title, description, canonical URL, breadcrumbs, JSON-LD."""
 
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-SITE_NAME = "Allied Health Training Directory"
+SITE_NAME = gettext_lazy("Allied Health Training Directory")
 
 
 def crumb(name: str, url: str) -> dict:
@@ -11,7 +14,7 @@ def crumb(name: str, url: str) -> dict:
 
 def trail(*crumbs: dict) -> list[dict]:
     """Home, then the given crumbs: the page's breadcrumb trail."""
-    return [crumb("Home", "/"), *crumbs]
+    return [crumb(_("Home"), reverse("careers:home")), *crumbs]
 
 
 def breadcrumb_list(request, crumbs: list[dict]) -> dict:
@@ -35,7 +38,7 @@ class PageMixin:
     """Fills the page's metadata; views override the get_* methods they need."""
 
     page_title = SITE_NAME
-    page_description = (
+    page_description = gettext_lazy(
         "Honest career guides and a directory of real allied-health training programs, "
         "from federal data, with sources."
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 @dataclass(frozen=True)
 class RetentionRule:
+    # In English, marked with gettext_noop: the privacy page translates them when it shows them.
     what: str  # the personal data, as the privacy page names it
     why: str  # what it is kept for
     kept: str  # how long, in words

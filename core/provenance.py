@@ -9,10 +9,13 @@ public page reads `source_label`.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 
 class Source(models.TextChoices):
@@ -23,10 +26,18 @@ class Source(models.TextChoices):
 
 
 LABELS = {
-    Source.EDITOR: "Updated by our editors on {date}",
-    Source.CORRECTION: "Corrected by our editors on {date}, after a visitor's note",
-    Source.SCHOOL: "Reported by the school on {date}, reviewed by our editors",
+    Source.EDITOR: gettext_lazy("Updated by our editors on %(date)s"),
+    Source.CORRECTION: gettext_lazy("Corrected by our editors on %(date)s, after a visitor's note"),
+    Source.SCHOOL: gettext_lazy("Reported by the school on %(date)s, reviewed by our editors"),
 }
+
+
+def _label_date(day) -> str:
+    """English labels read "Mar 4, 2026" (as they always did); other languages use their
+    DATE_FORMAT ("4 de marzo de 2026")."""
+    if get_language() in (None, settings.LANGUAGE_CODE):
+        return date_format(day, "M j, Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def plain_value(value):
@@ -79,9 +90,7 @@ def source_label(obj, field: str) -> str:
     if not entry or entry.get("source") not in LABELS:
         return f"{obj.data_source} {obj.data_year}".strip()
     day = parse_date(entry.get("date") or "")
-    return LABELS[entry["source"]].format(
-        date=date_format(day, "M j, Y") if day else "an unknown date"
-    )
+    return LABELS[entry["source"]] % {"date": _label_date(day) if day else _("an unknown date")}
 
 
 def changed_source_label(obj, *fields: str) -> str:

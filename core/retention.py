@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from .models import OutgoingEmail
 from .privacy import retention_rule
@@ -12,9 +13,13 @@ SENT_EMAILS_KEPT = timedelta(days=30)
 
 
 @retention_rule(
-    what="Copies of the emails we send: the address and the message",
-    why="to send again a message the mail server refused, and to answer questions about it",
-    kept="30 days after it was sent (a message we could not send: 30 days after we wrote it)",
+    what=gettext_noop("Copies of the emails we send: the address and the message"),
+    why=gettext_noop(
+        "to send again a message the mail server refused, and to answer questions about it"
+    ),
+    kept=gettext_noop(
+        "30 days after it was sent (a message we could not send: 30 days after we wrote it)"
+    ),
 )
 def purge_sent_emails(now):
     cutoff = now - SENT_EMAILS_KEPT
@@ -29,9 +34,9 @@ ADMIN_SIGN_INS_KEPT = timedelta(days=30)
 
 
 @retention_rule(
-    what="Sign-ins to our editors' admin: the network address, username and browser",
-    why="to stop password guessing and to see who signed in",
-    kept="30 days",
+    what=gettext_noop("Sign-ins to our editors' admin: the network address, username and browser"),
+    why=gettext_noop("to stop password guessing and to see who signed in"),
+    kept=gettext_noop("30 days"),
 )
 def purge_admin_sign_ins(now):
     cutoff = now - ADMIN_SIGN_INS_KEPT

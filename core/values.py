@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 def parse_value(field: models.Field, text: str):
@@ -18,8 +19,8 @@ def parse_value(field: models.Field, text: str):
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise ValidationError(f"“{text}” is not a number.") from None
+                raise ValidationError(_("“%(text)s” is not a number.") % {"text": text}) from None
             if number != number.to_integral_value():
-                raise ValidationError(f"“{text}” is not a whole number.")
+                raise ValidationError(_("“%(text)s” is not a whole number.") % {"text": text})
             return int(number)
     return field.to_python(text)

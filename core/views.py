@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from .pages import PageMixin, crumb, trail
@@ -17,14 +19,21 @@ class PrivacyView(PageMixin, TemplateView):
     (core/privacy.py), so the page can't drift from what the purge does."""
 
     template_name = "core/privacy.html"
-    page_title = "Privacy"
-    page_description = "What personal data the directory keeps, why, and for how long."
+    page_title = gettext_lazy("Privacy")
+    page_description = gettext_lazy(
+        "What personal data the directory keeps, why, and for how long."
+    )
 
     def get_breadcrumbs(self):
-        return trail(crumb("Privacy", reverse("core:privacy")))
+        return trail(crumb(_("Privacy"), reverse("core:privacy")))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rules=RULES, **kwargs)
+        # The rules' texts are English, marked for translation where they are registered.
+        rules = [
+            {"what": _(str(rule.what)), "why": _(str(rule.why)), "kept": _(str(rule.kept))}
+            for rule in RULES
+        ]
+        return super().get_context_data(rules=rules, **kwargs)
 
 
 def favicon(request):

@@ -1,4 +1,8 @@
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from careers.models import Career
 from core.pages import safe_local_path
@@ -8,6 +12,33 @@ from .models import Correction, correctable_fields
 
 # What a correction can be about: "program:12", "school:34", "career:medical-assistant".
 TARGETS = {"program": (Program, "pk"), "school": (School, "pk"), "career": (Career, "slug")}
+
+# The labels visitors see for CORRECTABLE_FIELDS (models.py keeps the English ones editors see
+# and that are stored in `Correction.field`).
+FIELD_LABELS = {
+    "tuition_and_fees": gettext_lazy("Tuition and fees (whole program)"),
+    "books_and_supplies": gettext_lazy("Books and supplies (whole program)"),
+    "months_to_complete": gettext_lazy("Months to complete"),
+    "length": gettext_lazy("Program length"),
+    "graduates_per_year": gettext_lazy("Graduates per year"),
+    "name": gettext_lazy("School name"),
+    "address": gettext_lazy("Street address"),
+    "city": gettext_lazy("City"),
+    "zip_code": gettext_lazy("ZIP code"),
+    "website": gettext_lazy("Website"),
+    "net_price_calculator_url": gettext_lazy("Net price calculator link"),
+}
+LENGTH_LABELS = {
+    Program.LengthUnit.CLOCK_HOURS: gettext_lazy("Program length (clock hours)"),
+    Program.LengthUnit.CREDIT_HOURS: gettext_lazy("Program length (credit hours)"),
+}
+
+
+def field_label(name: str, english: str, length_unit: str = "") -> str:
+    """A correctable field's label in the active language (`english` if we have none)."""
+    if name == "length" and length_unit in LENGTH_LABELS:
+        return str(LENGTH_LABELS[length_unit])
+    return str(FIELD_LABELS.get(name, english))
 
 
 def correction_target(obj) -> str:
@@ -32,7 +63,7 @@ class CorrectionForm(forms.ModelForm):
     # A field people never see (hidden by CSS and from screen readers); bots fill it in.
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=gettext_lazy("Leave this empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
@@ -54,15 +85,15 @@ class CorrectionForm(forms.ModelForm):
             "evidence": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
-            "field": "What needs updating?",
-            "current_value": "What the page says now (optional)",
-            "proposed_value": "What it should say",
-            "evidence": "How do you know? A link or source helps us check (optional)",
-            "contact_email": "Your email, if you'd like to hear back (optional)",
+            "field": gettext_lazy("What needs updating?"),
+            "current_value": gettext_lazy("What the page says now (optional)"),
+            "proposed_value": gettext_lazy("What it should say"),
+            "evidence": gettext_lazy("How do you know? A link or source helps us check (optional)"),
+            "contact_email": gettext_lazy("Your email, if you'd like to hear back (optional)"),
         }
         help_texts = {
-            "field": "For example: tuition, program length, the school's address.",
-            "contact_email": "We only use it to tell you what we did with your note.",
+            "field": gettext_lazy("For example: tuition, program length, the school's address."),
+            "contact_email": gettext_lazy("We only use it to tell you what we did with your note."),
         }
 
     def __init__(self, *args, length_unit=None, **kwargs):
@@ -73,15 +104,22 @@ class CorrectionForm(forms.ModelForm):
         if length_unit is None:
             program = self.find_target(str(target or "")) if kind == "program" else None
             length_unit = program.length_unit if program else ""
+        self._kind, self._length_unit = kind, length_unit
         choices = correctable_fields(kind, length_unit)
         self.fields["field"].required = False
         if choices:
             self.fields["target_field"] = forms.ChoiceField(
-                label="What needs updating?",
-                choices=[*choices.items(), ("", "Something else")],
+                label=_("What needs updating?"),
+                choices=[
+                    *(
+                        (name, field_label(name, english, length_unit))
+                        for name, english in choices.items()
+                    ),
+                    ("", _("Something else")),
+                ],
                 required=False,
             )
-            self.fields["field"].label = "Describe it, if you chose “Something else”"
+            self.fields["field"].label = _("Describe it, if you chose “Something else”")
             self.fields["field"].help_text = ""
             self.order_fields(self._meta.fields)
         else:
@@ -92,9 +130,11 @@ class CorrectionForm(forms.ModelForm):
         chosen = data.get("target_field")
         if not data.get("field"):
             if chosen:
-                data["field"] = dict(self.fields["target_field"].choices)[chosen]
+                # Stored as editors read it, in English, whatever the visitor's language.
+                with translation.override(settings.LANGUAGE_CODE):
+                    data["field"] = str(correctable_fields(self._kind, self._length_unit)[chosen])
             elif "field" not in self.errors:
-                self.add_error("field", "Tell us what needs updating.")
+                self.add_error("field", _("Tell us what needs updating."))
         return data
 
     def clean_page_url(self):
@@ -116,8 +156,10 @@ class CorrectionForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
     def save(self, commit=True):
+        # Emails about the editors' decision go out in the language the visitor used.
+        self.instance.language = translation.get_language() or settings.LANGUAGE_CODE
         target = self.cleaned_data.get("target")
-        for kind, (model, _) in TARGETS.items():
+        for kind, (model, _key) in TARGETS.items():
             if isinstance(target, model):
                 setattr(self.instance, kind, target)
         return super().save(commit)

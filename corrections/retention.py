@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext_noop
+
 from core.privacy import retention_rule
 
 from .models import Correction
@@ -10,9 +12,9 @@ DECIDED_CORRECTION_EMAIL_KEPT = timedelta(days=30)
 
 
 @retention_rule(
-    what="The email address a visitor leaves with a correction",
-    why="to tell them what our editors decided",
-    kept="until 30 days after our decision (as long as the correction is open)",
+    what=gettext_noop("The email address a visitor leaves with a correction"),
+    why=gettext_noop("to tell them what our editors decided"),
+    kept=gettext_noop("until 30 days after our decision (as long as the correction is open)"),
 )
 def purge_correction_emails(now):
     return (

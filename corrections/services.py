@@ -10,16 +10,19 @@ and sent after the response, so a mail failure never touches the decision.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from core.mail import email_queue
 from core.provenance import Source, values_record_source
 from core.templatetags.figures import dollars
 from core.values import parse_value
 
-from .models import CORRECTABLE_FIELDS, Correction
+from .forms import field_label
+from .models import CORRECTABLE_FIELDS, Correction, correctable_fields
 
 MONEY_FIELDS = {
     "tuition_and_fees", "books_and_supplies", "tuition_in_state_per_year",
@@ -130,33 +133,57 @@ def correction_mark_duplicate(
     return correction
 
 
+# Subject and body of the email telling the visitor what the editors decided, evaluated in the
+# visitor's language (the one they wrote the correction in).
 DECISION_MESSAGES = {
     Correction.Status.APPLIED: (
-        "Thank you: we made your update",
-        "Thank you for telling us about {what} on {page}. We checked it and updated the page.",
+        gettext_lazy("Thank you: we made your update"),
+        gettext_lazy(
+            "Thank you for telling us about %(what)s on %(page)s. We checked it and updated the "
+            "page."
+        ),
     ),
     Correction.Status.REJECTED: (
-        "About the update you suggested",
-        "Thank you for telling us about {what} on {page}. We checked it and did not change the "
-        "page, because: {reason}",
+        gettext_lazy("About the update you suggested"),
+        gettext_lazy(
+            "Thank you for telling us about %(what)s on %(page)s. We checked it and did not "
+            "change the page, because: %(reason)s"
+        ),
     ),
 }
 
 
+def _what(correction: Correction) -> str:
+    """What the correction was about: the chosen field's label in the active language, or the
+    visitor's own words (the form stores the English label in `field` when they chose one)."""
+    length_unit = correction.program.length_unit if correction.program else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        english = str(
+            correctable_fields(correction.target_kind, length_unit).get(correction.target_field, "")
+        )
+    if not english or correction.field != english:
+        return correction.field
+    return field_label(correction.target_field, english, length_unit)
+
+
 def correction_notify(*, correction: Correction) -> bool:
-    """Queue the decision email to the visitor, if they left an address."""
+    """Queue the decision email to the visitor, if they left an address, in their language."""
     if not correction.contact_email or correction.status not in DECISION_MESSAGES:
         return False
-    subject, body = DECISION_MESSAGES[correction.status]
-    email_queue(
-        to=correction.contact_email,
-        subject=subject,
-        body=body.format(
-            what=correction.field, page=correction.page_url, reason=correction.editor_note
-        ),
-        purpose="correction-decision",
-        about=f"correction:{correction.pk}",
-    )
+    with translation.override(getattr(correction, "language", "") or settings.LANGUAGE_CODE):
+        subject, body = DECISION_MESSAGES[correction.status]
+        values = {
+            "what": _what(correction),
+            "page": correction.page_url,
+            "reason": correction.editor_note,
+        }
+        email_queue(
+            to=correction.contact_email,
+            subject=str(subject),
+            body=str(body) % values,
+            purpose="correction-decision",
+            about=f"correction:{correction.pk}",
+        )
     return True
 
 

@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, TemplateView
 
 from core.pages import PageMixin, safe_local_path
@@ -23,8 +25,8 @@ class CorrectionCreateView(PageMixin, CreateView):
 
     form_class = CorrectionForm
     template_name = "corrections/correction_form.html"
-    page_title = "Suggest an update"
-    page_description = "Tell our editors what is wrong or out of date on a page."
+    page_title = gettext_lazy("Suggest an update")
+    page_description = gettext_lazy("Tell our editors what is wrong or out of date on a page.")
     robots = "noindex"
 
     def post(self, request, *args, **kwargs):
@@ -53,7 +55,7 @@ class CorrectionCreateView(PageMixin, CreateView):
         }
 
     def get_page_title(self):
-        return "Check your note" if self.request.method == "POST" else self.page_title
+        return _("Check your note") if self.request.method == "POST" else self.page_title
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,7 +69,7 @@ class CorrectionCreateView(PageMixin, CreateView):
 
 class CorrectionThanksView(PageMixin, TemplateView):
     template_name = "corrections/correction_thanks.html"
-    page_title = "Thank you"
+    page_title = gettext_lazy("Thank you")
     robots = "noindex"
 
     def get_context_data(self, **kwargs):

@@ -8,11 +8,16 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from careers.forms import ZipCodeField
+from core.i18n import translated
 from core.pages import PageMixin
 from core.templatetags.figures import dollars
 from programs.costs import CostBasis
@@ -21,14 +26,15 @@ from programs.outcomes import LATEST, YEARS
 
 from .selections import COMPARE_LIMIT, compare_list, program_ids
 
-NOT_REPORTED = "Not reported"
+NOT_REPORTED = gettext_lazy("Not reported")
 
 
 class DistanceForm(forms.Form):
     zip = ZipCodeField(
         required=True,
-        help_text="Straight-line miles from the center of your ZIP code to each school's main "
-        "address.",
+        help_text=gettext_lazy(
+            "Straight-line miles from the center of your ZIP code to each school's main address."
+        ),
     )
 
 
@@ -39,52 +45,60 @@ class Row:
 
 
 def _flag(value, yes, no):
-    return NOT_REPORTED if value is None else (yes if value else no)
+    return str(NOT_REPORTED if value is None else (yes if value else no))
 
 
 def _cost(program):
     cost = program.cost
     if cost.basis == CostBasis.WHOLE_PROGRAM:
-        return f"{dollars(cost.whole_program)} (whole program)"
+        return _("%(amount)s (whole program)") % {"amount": dollars(cost.whole_program)}
     if cost.basis == CostBasis.SCHOOL_YEAR:
-        out_of_state = (
-            f", {dollars(cost.out_of_state_per_year)} out-of-state"
-            if cost.out_of_state_per_year not in (None, cost.in_state_per_year)
-            else ""
-        )
-        return (
-            f"{dollars(cost.in_state_per_year)} a year in-state{out_of_state} (per year, "
-            "school-wide: not this program's price)"
-        )
-    return f"{NOT_REPORTED}: {cost.why_not_reported}"
+        if cost.out_of_state_per_year not in (None, cost.in_state_per_year):
+            return _(
+                "%(in_state)s a year in-state, %(out_of_state)s out-of-state (per year, "
+                "school-wide: not this program's price)"
+            ) % {
+                "in_state": dollars(cost.in_state_per_year),
+                "out_of_state": dollars(cost.out_of_state_per_year),
+            }
+        return _(
+            "%(in_state)s a year in-state (per year, school-wide: not this program's price)"
+        ) % {"in_state": dollars(cost.in_state_per_year)}
+    return _("Not reported: %(why)s") % {"why": cost.why_not_reported}
 
 
 def _cost_includes(program):
     if program.total_cost is None:
-        return "Ask the school for the full price, including books, uniforms and exam fees"
-    books = (
-        f"books and supplies {dollars(program.books_and_supplies)}"
-        if program.books_and_supplies is not None
-        else "books and supplies not reported"
-    )
-    return f"Tuition and fees {dollars(program.tuition_and_fees)}; {books}. Not included: " + (
-        "living costs, and exam fees unless the school counts them"
-    )
+        return _("Ask the school for the full price, including books, uniforms and exam fees")
+    if program.books_and_supplies is None:
+        return _(
+            "Tuition and fees %(tuition)s; books and supplies not reported. Not included: "
+            "living costs, and exam fees unless the school counts them"
+        ) % {"tuition": dollars(program.tuition_and_fees)}
+    return _(
+        "Tuition and fees %(tuition)s; books and supplies %(books)s. Not included: living "
+        "costs, and exam fees unless the school counts them"
+    ) % {
+        "tuition": dollars(program.tuition_and_fees),
+        "books": dollars(program.books_and_supplies),
+    }
 
 
 def _length(program):
     if program.length:
         return f"{program.length.normalize():f} {program.get_length_unit_display()}"
-    return NOT_REPORTED
+    return str(NOT_REPORTED)
 
 
 def _months(program):
-    return f"{program.months_to_complete} months" if program.months_to_complete else NOT_REPORTED
+    if program.months_to_complete:
+        return _("%(months)s months") % {"months": program.months_to_complete}
+    return str(NOT_REPORTED)
 
 
 def _certifications(program):
     names = [cert.abbreviation for cert in program.certifications.all()]
-    return ", ".join(names) if names else "Not known: ask which exam graduates take"
+    return ", ".join(names) if names else _("Not known: ask which exam graduates take")
 
 
 def _credential(program):
@@ -95,13 +109,13 @@ def _credential(program):
 
 def _graduates(program):
     latest = program.outcomes.latest
-    return NOT_REPORTED if latest is None else f"{latest:,}"
+    return str(NOT_REPORTED) if latest is None else f"{latest:,}"
 
 
 def _graduates_trend(program):
     """Each year's graduates (a dash: nothing reported), and the flag they raise."""
     if not program.outcomes.reported:
-        return NOT_REPORTED
+        return str(NOT_REPORTED)
     return render_to_string(
         "programs/includes/graduates_trend.html", {"outcomes": program.outcomes}
     )
@@ -109,49 +123,63 @@ def _graduates_trend(program):
 
 def _distance(program):
     miles = getattr(program, "distance_miles", None)
-    return f"{miles:.1f} miles" if miles is not None else "Add your ZIP code to see this"
+    if miles is not None:
+        return _("%(miles)s miles") % {"miles": f"{miles:.1f}"}
+    return _("Add your ZIP code to see this")
 
 
 def _verified(program):
-    verified = (
-        f"verified by our editors on {program.last_verified:%B %-d, %Y}"
-        if program.last_verified
-        else "not yet verified by our editors"
-    )
-    return f"{program.data_source} {program.data_year}; {verified}"
+    source = {"source": program.data_source, "year": program.data_year}
+    if program.last_verified:
+        return _("%(source)s %(year)s; verified by our editors on %(date)s") % {
+            **source,
+            "date": date_format(program.last_verified, "DATE_FORMAT"),
+        }
+    return _("%(source)s %(year)s; not yet verified by our editors") % source
 
+
+def _with_years(text) -> str:
+    return str(text) % {"first": YEARS[0], "latest": LATEST}
+
+
+with_years = lazy(_with_years, str)
 
 ROWS = [
-    ("Career", lambda p: p.career.title),
-    ("Credential", _credential),
-    ("Length", _length),
-    ("Months to complete", _months),
+    (gettext_lazy("Career"), lambda p: translated(p.career, "title")),
+    (gettext_lazy("Credential"), _credential),
+    (gettext_lazy("Length"), _length),
+    (gettext_lazy("Months to complete"), _months),
     (
-        "Evening or weekend classes",
+        gettext_lazy("Evening or weekend classes"),
         lambda p: _flag(
-            p.school.evening_weekend, "Offered at the school", "Not offered, as reported"
+            p.school.evening_weekend, _("Offered at the school"), _("Not offered, as reported")
         ),
     ),
-    ("Cost", _cost),
-    ("What the cost includes", _cost_includes),
+    (gettext_lazy("Cost"), _cost),
+    (gettext_lazy("What the cost includes"), _cost_includes),
     (
-        "Online (distance) programs",
+        gettext_lazy("Online (distance) programs"),
         lambda p: _flag(
             p.school.distance_education,
-            "The school offers some programs online",
-            "None, as reported",
+            _("The school offers some programs online"),
+            _("None, as reported"),
         ),
     ),
-    ("Prepares for certification", _certifications),
-    (f"Graduates in {LATEST}", _graduates),
-    (f"Graduates each year, {YEARS[0]} to {LATEST} (a dash: not reported)", _graduates_trend),
-    ("School type", lambda p: p.school.get_sector_display()),
+    (gettext_lazy("Prepares for certification"), _certifications),
+    (with_years(gettext_lazy("Graduates in %(latest)s")), _graduates),
     (
-        "Federal student aid",
-        lambda p: _flag(p.school.federal_aid_eligible, "Yes (Title IV)", "No"),
+        with_years(
+            gettext_lazy("Graduates each year, %(first)s to %(latest)s (a dash: not reported)")
+        ),
+        _graduates_trend,
     ),
-    ("Distance from your ZIP code", _distance),
-    ("Data", _verified),
+    (gettext_lazy("School type"), lambda p: p.school.get_sector_display()),
+    (
+        gettext_lazy("Federal student aid"),
+        lambda p: _flag(p.school.federal_aid_eligible, _("Yes (Title IV)"), _("No")),
+    ),
+    (gettext_lazy("Distance from your ZIP code"), _distance),
+    (gettext_lazy("Data"), _verified),
 ]
 
 
@@ -163,7 +191,7 @@ class CompareView(PageMixin, TemplateView):
     """Up to four programs side by side; the URL alone reproduces the comparison."""
 
     template_name = "finder/compare.html"
-    page_title = "Compare programs"
+    page_title = gettext_lazy("Compare programs")
     robots = "noindex"
 
     def get(self, request, *args, **kwargs):
@@ -224,5 +252,5 @@ class CompareSaveView(View):
         found = Program.objects.published().in_bulk(program_ids(request.POST.get("programs", "")))
         chosen = [pk for pk in program_ids(request.POST.get("programs", "")) if pk in found]
         compare_list(request.session).replace(chosen[:COMPARE_LIMIT])
-        messages.success(request, "These programs are now your compare list.")
+        messages.success(request, _("These programs are now your compare list."))
         return redirect(compare_url(chosen[:COMPARE_LIMIT], request.POST.get("zip")))

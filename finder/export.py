@@ -13,9 +13,10 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import FloatField, Value
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.generic import View
 from django_ratelimit import ALL
 
@@ -76,7 +77,8 @@ def export_cache_key(filterset, origin, version):
     """One key per set of valid filters and order (however the URL spells them), site origin
     (the rows hold absolute addresses) and tag versions."""
     combination = [*filterset.combination(), ("sort", filterset.sort_key)]
-    digest = hashlib.sha256(repr((origin, combination)).encode()).hexdigest()
+    # The language too: the rows link to the program pages in the language downloaded from.
+    digest = hashlib.sha256(repr((origin, get_language(), combination)).encode()).hexdigest()
     return f"export:{version}:{digest}"
 
 
@@ -134,14 +136,18 @@ def kept_in_cache(key, chunks):
 
 
 def export_refused_invalid(errors):
+    whole_form = _("filters")
     lines = [
-        f"{'filters' if name == NON_FIELD_ERRORS else name}: {' '.join(problems)}"
+        f"{whole_form if name == NON_FIELD_ERRORS else name}: {' '.join(problems)}"
         for name, problems in errors.items()
     ]
     return HttpResponseBadRequest(
-        "No CSV was made: these filters have values we can't use.\n\n"
+        _("No CSV was made: these filters have values we can't use.")
+        + "\n\n"
         + "\n".join(lines)
-        + "\n\nFix or remove them and download again.\n",
+        + "\n\n"
+        + _("Fix or remove them and download again.")
+        + "\n",
         content_type="text/plain; charset=utf-8",
     )
 
@@ -149,8 +155,13 @@ def export_refused_invalid(errors):
 def export_refused_too_many(seconds_left):
     minutes = max(math.ceil(seconds_left / 60), 1)
     response = HttpResponse(
-        "Too many downloads from your address. Please try again in "
-        f"{minutes} minute{pluralize(minutes)}.\n",
+        ngettext(
+            "Too many downloads from your address. Please try again in %(minutes)s minute.",
+            "Too many downloads from your address. Please try again in %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes}
+        + "\n",
         status=429,
         content_type="text/plain; charset=utf-8",
     )

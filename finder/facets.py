@@ -16,8 +16,11 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.tags import LISTINGS, SITE, key_text, versions_of
+from core.templatetags.figures import dollars
 from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 from .filters import FLAGS, STEPS, UP_TO
@@ -28,9 +31,18 @@ FACET_CACHE_SECONDS = 24 * 60 * 60
 # One recount of a combination asked for at a time (a task that fails is asked for again then).
 RECOUNT_GUARD_SECONDS = 5 * 60
 STEP_LABELS = {
-    "cost_max": (lambda v: f"Up to ${v:,}", "Any cost"),
-    "tuition_max": (lambda v: f"Up to ${v:,} a year", "Any yearly tuition"),
-    "length_max": (lambda v: f"Up to {v} months", "Any length"),
+    "cost_max": (
+        lambda v: _("Up to %(amount)s") % {"amount": dollars(v)},
+        gettext_lazy("Any cost"),
+    ),
+    "tuition_max": (
+        lambda v: _("Up to %(amount)s a year") % {"amount": dollars(v)},
+        gettext_lazy("Any yearly tuition"),
+    ),
+    "length_max": (
+        lambda v: _("Up to %(months)s months") % {"months": v},
+        gettext_lazy("Any length"),
+    ),
 }
 # The sorts that put programs with no figure last, under a divider: the figure each sorts by.
 SORTED_FIGURES = {
@@ -140,7 +152,7 @@ class Facets:
         to" filter ("cost_max:unknown": left out by it, or let in) and for each sort ("sorted:
         cost": listed last). Those whose filter is not active share one query (their base is
         every active filter); each active one needs its own base without itself."""
-        wanted = {name: {name: school_has(flag)} for name, (_, flag) in FLAGS.items()}
+        wanted = {name: {name: school_has(flag)} for name, (_label, flag) in FLAGS.items()}
         for name, condition, steps in STEPS:
             wanted[name] = {f"{name}:{v}": condition(v) for v in self.step_values(name, steps)}
             wanted[name][f"{name}:unknown"] = unknown(UP_TO[name].field)
@@ -184,9 +196,9 @@ class Facets:
             if by_cert.get(value) or value == chosen
         ]
         scalar = counts["scalar"]
-        for name, (label, _) in FLAGS.items():
+        for name, (label, _field) in FLAGS.items():
             form[name].label = f"{label} ({scalar[name]:,})"  # BoundFields cache labels
-        for name, _, steps in STEPS:
+        for name, _condition, steps in STEPS:
             describe, empty = STEP_LABELS[name]
             fields[name].widget.choices = [("", empty)] + [
                 (str(v), f"{describe(v)} ({scalar[f'{name}:{v}']:,})")

@@ -16,40 +16,50 @@ import copy
 
 import django_filters
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from careers.forms import ZipCodeField
 from careers.models import Career, Certification
 from core.geography import STATE_CHOICES
+from core.i18n import translated
 from core.tags import SITE, versions_of
 from programs.models import CredentialLevel, Program, Sector
 from programs.outcomes import LATEST
-from programs.querysets import (
-    COST_FIELD,
-    LENGTH_FIELD,
-    YEARLY_TUITION_FIELD,
-    costs_at_most,
-    lasts_at_most,
-    yearly_tuition_at_most,
-)
+from programs.querysets import costs_at_most, lasts_at_most, yearly_tuition_at_most
 
-RADIUS_CHOICES = [("10", "10 miles"), ("25", "25 miles"), ("50", "50 miles"), ("100", "100 miles")]
+from .up_to import UP_TO
+
+RADIUS_CHOICES = [
+    ("10", gettext_lazy("10 miles")),
+    ("25", gettext_lazy("25 miles")),
+    ("50", gettext_lazy("50 miles")),
+    ("100", gettext_lazy("100 miles")),
+]
 DEFAULT_RADIUS = 25
 COST_STEPS = [5000, 10000, 15000, 20000, 30000]
 TUITION_STEPS = [2000, 4000, 6000, 10000, 15000, 20000]
 MONTH_STEPS = [3, 6, 9, 12, 18, 24]
 SORTS = {
-    "distance": ("Distance, nearest first", "by_distance"),
-    "cost": ("Total cost, lowest first", "by_cost"),
-    "length": ("Length, shortest first", "by_length"),
-    "graduates": (f"Graduates in {LATEST}, most first", "by_graduates"),
-    "name": ("School name", "by_name"),
+    "distance": (gettext_lazy("Distance, nearest first"), "by_distance"),
+    "cost": (gettext_lazy("Total cost, lowest first"), "by_cost"),
+    "length": (gettext_lazy("Length, shortest first"), "by_length"),
+    "graduates": (
+        lazy(lambda: _("Graduates in %(year)s, most first") % {"year": LATEST}, str)(),
+        "by_graduates",
+    ),
+    "name": (gettext_lazy("School name"), "by_name"),
 }
 # The yes/no filters: URL name -> (label, the School field that holds the fact).
 FLAGS = {
-    "distance_ed": ("School offers online (distance) programs", "distance_education"),
-    "evening_weekend": ("School offers evening or weekend classes", "evening_weekend"),
-    "open_admission": ("Open admission", "open_admission"),
-    "federal_aid": ("Takes federal student aid", "federal_aid_eligible"),
+    "distance_ed": (gettext_lazy("School offers online (distance) programs"), "distance_education"),
+    "evening_weekend": (
+        gettext_lazy("School offers evening or weekend classes"),
+        "evening_weekend",
+    ),
+    "open_admission": (gettext_lazy("Open admission"), "open_admission"),
+    "federal_aid": (gettext_lazy("Takes federal student aid"), "federal_aid_eligible"),
 }
 # The "up to" filters: URL name, the condition for a limit (programs/querysets.py), preset limits.
 STEPS = [
@@ -57,32 +67,6 @@ STEPS = [
     ("tuition_max", yearly_tuition_at_most, TUITION_STEPS),
     ("length_max", lasts_at_most, MONTH_STEPS),
 ]
-
-
-class UpTo:
-    """What an "up to" filter compares, and how the listing speaks of programs without it."""
-
-    def __init__(self, method, include_param, field, missing):
-        self.method = method  # the ProgramQuerySet method that applies it
-        self.include_param = include_param  # the URL parameter that lets unknowns in
-        self.field = field  # the figure compared (programs/querysets.py)
-        self.missing = missing  # "with no …": the programs that have no figure
-
-
-UP_TO = {
-    "cost_max": UpTo(
-        "costing_at_most", "cost_unknown", COST_FIELD, "no reported whole-program cost"
-    ),
-    "tuition_max": UpTo(
-        "with_yearly_tuition_at_most",
-        "tuition_unknown",
-        YEARLY_TUITION_FIELD,
-        "no yearly tuition reported by their school",
-    ),
-    "length_max": UpTo(
-        "lasting_at_most", "length_unknown", LENGTH_FIELD, "no reported length in months"
-    ),
-}
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
@@ -116,9 +100,9 @@ class FlagCheckbox(forms.CheckboxInput):
 
 
 def flag_filter(name):
-    label, _ = FLAGS[name]
+    label, _field = FLAGS[name]
     return ChoiceFilter(
-        label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_flag"
+        label=label, choices=[("1", gettext_lazy("Yes"))], widget=FlagCheckbox, method="filter_flag"
     )
 
 
@@ -139,7 +123,7 @@ def include_unknown_filter(label):
     """The checkbox under an "up to" filter that lets in programs with no figure (read by that
     filter's method, so it filters nothing itself)."""
     return ChoiceFilter(
-        label=label, choices=[("1", "Yes")], widget=FlagCheckbox, method="filter_none"
+        label=label, choices=[("1", gettext_lazy("Yes"))], widget=FlagCheckbox, method="filter_none"
     )
 
 
@@ -147,7 +131,7 @@ class ProgramFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("sort") == "distance" and not data.get("zip") and "zip" not in self.errors:
-            self.add_error("sort", "Sorting by distance needs a ZIP code.")
+            self.add_error("sort", _("Sorting by distance needs a ZIP code."))
         return data
 
 
@@ -178,49 +162,67 @@ def careers_and_certifications() -> tuple[dict, dict]:
 
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Keyword", method="filter_keyword", max_length=100, strip=True
+        label=gettext_lazy("Keyword"), method="filter_keyword", max_length=100, strip=True
     )
-    career = ChoiceFilter(label="Career", empty_label="Any career", method="filter_career")
-    zip = ZipFilter(label="ZIP code", method="filter_near")
+    career = ChoiceFilter(
+        label=gettext_lazy("Career"),
+        empty_label=gettext_lazy("Any career"),
+        method="filter_career",
+    )
+    zip = ZipFilter(label=gettext_lazy("ZIP code"), method="filter_near")
     radius = ChoiceFilter(
-        label="Within",
+        label=gettext_lazy("Within"),
         choices=RADIUS_CHOICES,
         empty_label=None,
         initial=str(DEFAULT_RADIUS),
         method="filter_none",
     )
     state = ChoiceFilter(
-        label="State", choices=STATE_CHOICES, empty_label="Any state", method="filter_state"
+        label=gettext_lazy("State"),
+        choices=STATE_CHOICES,
+        empty_label=gettext_lazy("Any state"),
+        method="filter_state",
     )
     credential = ChoiceFilter(
-        label="Credential",
+        label=gettext_lazy("Credential"),
         choices=CredentialLevel.choices,
-        empty_label="Any credential",
+        empty_label=gettext_lazy("Any credential"),
         method="filter_credential",
     )
     sector = ChoiceFilter(
-        label="School type", choices=Sector.choices, empty_label="Any type", method="filter_sector"
+        label=gettext_lazy("School type"),
+        choices=Sector.choices,
+        empty_label=gettext_lazy("Any type"),
+        method="filter_sector",
     )
-    cost_max = up_to_filter("Whole-program cost up to ($)", min_value=0, max_value=1_000_000)
-    cost_unknown = include_unknown_filter("Also show programs with no reported cost")
+    cost_max = up_to_filter(
+        gettext_lazy("Whole-program cost up to ($)"), min_value=0, max_value=1_000_000
+    )
+    cost_unknown = include_unknown_filter(gettext_lazy("Also show programs with no reported cost"))
     tuition_max = up_to_filter(
-        "Yearly tuition up to ($, school-wide, in-state)", min_value=0, max_value=1_000_000
+        gettext_lazy("Yearly tuition up to ($, school-wide, in-state)"),
+        min_value=0,
+        max_value=1_000_000,
     )
-    tuition_unknown = include_unknown_filter("Also show schools with no yearly tuition reported")
-    length_max = up_to_filter("Length up to (months)", min_value=1, max_value=120)
-    length_unknown = include_unknown_filter("Also show programs with no reported length")
+    tuition_unknown = include_unknown_filter(
+        gettext_lazy("Also show schools with no yearly tuition reported")
+    )
+    length_max = up_to_filter(gettext_lazy("Length up to (months)"), min_value=1, max_value=120)
+    length_unknown = include_unknown_filter(
+        gettext_lazy("Also show programs with no reported length")
+    )
     distance_ed = flag_filter("distance_ed")
     evening_weekend = flag_filter("evening_weekend")
     open_admission = flag_filter("open_admission")
     federal_aid = flag_filter("federal_aid")
     certification = ChoiceFilter(
-        label="Prepares for certification",
-        empty_label="Any certification",
+        label=gettext_lazy("Prepares for certification"),
+        empty_label=gettext_lazy("Any certification"),
         method="filter_certification",
     )
     sort = ChoiceFilter(
-        label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        label=gettext_lazy("Sort by"),
+        choices=[(key, label) for key, (label, _method) in SORTS.items()],
         empty_label=None,
         method="filter_sort",
     )
@@ -236,7 +238,9 @@ class ProgramFilter(django_filters.FilterSet):
             data["radius"] = str(DEFAULT_RADIUS)
         super().__init__(data, *args, **kwargs)
         self.careers, self.certifications = careers_and_certifications()
-        self.filters["career"].extra["choices"] = [(s, c.title) for s, c in self.careers.items()]
+        self.filters["career"].extra["choices"] = [
+            (s, translated(c, "title")) for s, c in self.careers.items()
+        ]
         self.filters["certification"].extra["choices"] = [
             (s, c.abbreviation) for s, c in self.certifications.items()
         ]
@@ -251,7 +255,8 @@ class ProgramFilter(django_filters.FilterSet):
         form_class = _form_classes.get(choices)
         if form_class is None:
             form_class = super().get_form_class()
-            _form_classes.clear()
+            if len(_form_classes) >= 4:  # one per language, while the lists stay the same
+                _form_classes.clear()
             _form_classes[choices] = form_class
         return form_class
 
@@ -263,8 +268,13 @@ class ProgramFilter(django_filters.FilterSet):
             form = super().form
             default = default_sort(self.data if self.is_bound else {})
             form.fields["sort"].widget.choices = [("", SORTS[default][0])] + [
-                (key, f"{label} (needs a ZIP code)" if key == "distance" else label)
-                for key, (label, _) in SORTS.items()
+                (
+                    key,
+                    _("%(sort)s (needs a ZIP code)") % {"sort": label}
+                    if key == "distance"
+                    else label,
+                )
+                for key, (label, _method) in SORTS.items()
                 if key != default
             ]
         return self._form
@@ -367,12 +377,12 @@ class ProgramFilter(django_filters.FilterSet):
         return apply(int(value), include_unknown=self.includes_unknown(name))
 
     def filter_flag(self, queryset, name, value):
-        _, flag = FLAGS[name]
+        _label, flag = FLAGS[name]
         return queryset.at_schools_with(flag)
 
     def filter_certification(self, queryset, name, value):
         return queryset.preparing_for(self.certifications[value])
 
     def filter_sort(self, queryset, name, value):
-        _, method = SORTS[value]
+        _label, method = SORTS[value]
         return getattr(queryset, method)()

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from core.pages import PageMixin, safe_local_path
@@ -56,13 +58,19 @@ class ProgramSelection:
         return [found[pk] for pk in self.ids if pk in found]
 
 
-@functools.cache
 def update_urls() -> dict:
-    """Where the add/remove buttons send: reversed once per process."""
-    return {
-        "compare": reverse("finder:compare_update"),
-        "shortlist": reverse("finder:shortlist_update"),
-    }
+    """Where the add/remove buttons send, in the page's language (so that what they say back is
+    too): reversed once per process and language."""
+    return _update_urls(get_language())
+
+
+@functools.cache
+def _update_urls(language) -> dict:
+    with override(language):
+        return {
+            "compare": reverse("finder:compare_update"),
+            "shortlist": reverse("finder:shortlist_update"),
+        }
 
 
 def compare_list(session):
@@ -87,35 +95,49 @@ class SelectionUpdateView(View):
     """Add a program to, or remove it from, the visitor's shortlist or compare list (POST)."""
 
     selection = None  # compare_list or shortlist
-    noun = ""
+    noun = ""  # "compare list" or "shortlist" (urls.py): which messages it says
+
+    # What it says after adding or removing, for each list: whole sentences, each translated.
+    REMOVED = {
+        "compare list": gettext_lazy("Removed %(school)s from your compare list."),
+        "shortlist": gettext_lazy("Removed %(school)s from your shortlist."),
+    }
+    ADDED = {
+        "compare list": gettext_lazy("Added %(school)s to your compare list (%(count)s)."),
+        "shortlist": gettext_lazy("Added %(school)s to your shortlist (%(count)s)."),
+    }
 
     def post(self, request):
         ids = program_ids(request.POST.get("program", ""))
         program = Program.objects.published().filter(pk__in=ids[:1]).first()
         back = safe_local_path(request.POST.get("next") or reverse("finder:program_list"))
         if program is None:
-            messages.error(request, "We couldn't find that program.")
+            messages.error(request, _("We couldn't find that program."))
             return redirect(back)
         selection = self.selection(request.session)
         if request.POST.get("action") == "remove":
             selection.remove(program.pk)
-            messages.success(request, f"Removed {program.school.name} from your {self.noun}.")
+            messages.success(request, self.REMOVED[self.noun] % {"school": program.school.name})
         elif selection.add(program.pk):
             messages.success(
-                request, f"Added {program.school.name} to your {self.noun} ({len(selection)})."
+                request,
+                self.ADDED[self.noun] % {"school": program.school.name, "count": len(selection)},
             )
         else:
             messages.warning(
                 request,
-                f"You can compare up to {COMPARE_LIMIT} programs at a time. Remove one from the "
-                "compare page first, or save this one to your shortlist.",
+                _(
+                    "You can compare up to %(limit)s programs at a time. Remove one from the "
+                    "compare page first, or save this one to your shortlist."
+                )
+                % {"limit": COMPARE_LIMIT},
             )
         return redirect(back)
 
 
 class ShortlistView(PageMixin, TemplateView):
     template_name = "finder/shortlist.html"
-    page_title = "Your shortlist"
+    page_title = gettext_lazy("Your shortlist")
     robots = "noindex"
 
     def get_context_data(self, **kwargs):
@@ -132,6 +154,9 @@ class ShortlistToCompareView(View):
         chosen = [program.pk for program in saved[:COMPARE_LIMIT]]
         compare_list(request.session).replace(chosen)
         if len(saved) > COMPARE_LIMIT:
-            messages.info(request, f"Comparing the first {COMPARE_LIMIT} programs you saved.")
+            messages.info(
+                request,
+                _("Comparing the first %(limit)s programs you saved.") % {"limit": COMPARE_LIMIT},
+            )
         query = urlencode({"programs": ",".join(map(str, chosen))})
         return redirect(f"{reverse('finder:compare')}?{query}")

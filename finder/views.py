@@ -9,9 +9,12 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from core.geography import state_name
+from core.i18n import translated
 from core.maps import results_map
 from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin, trail
@@ -44,8 +47,9 @@ def program_cards(programs, request) -> list[str]:
     session = request.session
     compared, saved = set(compare_list(session).ids), set(shortlist(session).ids)
     site, *versions = versions_of(SITE, *(f"program:{p.pk}" for p in programs))
+    language = get_language()
     keys = [
-        f"card:v1:{p.pk}:{site}-{version}:{p.pk in compared:d}{p.pk in saved:d}"
+        f"card:v1:{language}:{p.pk}:{site}-{version}:{p.pk in compared:d}{p.pk in saved:d}"
         for p, version in zip(programs, versions, strict=True)
     ]
     kept = cache.get_many(keys)
@@ -66,6 +70,7 @@ def program_cards(programs, request) -> list[str]:
     if made:
         cache.set_many(made, CARD_SECONDS)
     back = escape(request.get_full_path())
+    away = _("%(miles)s miles away")
     cards = []
     for program, key in zip(programs, keys, strict=True):
         distance = getattr(program, "distance_miles", None)  # only near a ZIP code
@@ -73,7 +78,7 @@ def program_cards(programs, request) -> list[str]:
             DISTANCE_SLOT,
             ""
             if distance is None
-            else f" · <strong>{floatformat(distance, 1)} miles away</strong>",
+            else f" · <strong>{escape(away % {'miles': floatformat(distance, 1)})}</strong>",
         )
         cards.append(mark_safe(html.replace(BACK_SLOT, back)))
     return cards
@@ -164,18 +169,23 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
     def get_page_title(self):
         data = self.valid_filters()
         career, state = data.get("career"), data.get("state")
-        title = (
-            f"{self.filterset.careers[career].title} programs"
-            if career
-            else "Allied-health training programs"
-        )
-        return f"{title} in {state_name(state)}" if state else title
+        if career:
+            title = translated(self.filterset.careers[career], "title")
+            if state:
+                return _("%(career)s programs in %(state)s") % {
+                    "career": title,
+                    "state": state_name(state),
+                }
+            return _("%(career)s programs") % {"career": title}
+        if state:
+            return _("Allied-health training programs in %(state)s") % {"state": state_name(state)}
+        return _("Allied-health training programs")
 
     def get_page_description(self):
-        return (
-            f"{self.get_page_title()}: real training programs from federal IPEDS data, "
-            "with cost, length and graduates where reported."
-        )
+        return _(
+            "%(title)s: real training programs from federal IPEDS data, with cost, length and "
+            "graduates where reported."
+        ) % {"title": self.get_page_title()}
 
     def get_breadcrumbs(self):
         return trail(programs_crumb())
@@ -197,7 +207,7 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
         filterset = self.filterset
         if filterset.form.errors or self.facets.is_stale:
             return None
-        steps = {name: values for name, _, values in STEPS}
+        steps = {name: values for name, _condition, values in STEPS}
         params = []
         for name in filterset.form.fields:
             value = filterset.valid.get(name)
@@ -231,7 +241,12 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
             cards_listed_last=program_cards(programs[len(known) :], self.request),
             listed_last_count=self.facets.listed_last() if figure else 0,
             left_out=[
-                (count, included, up_to, toggled(self.request.GET, up_to.include_param, included))
+                (
+                    count,
+                    included,
+                    up_to.unknowns_text(count, included),
+                    toggled(self.request.GET, up_to.include_param, included),
+                )
                 for count, included, up_to in self.facets.left_out()
             ],
             listing_title=context["page_title"],

@@ -4,6 +4,8 @@ rules with how many records each holds back (issue: never hide unknowns silently
 
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from careers.models import PublishStatus
@@ -29,8 +31,10 @@ def programs_by(expression_or_field) -> dict:
 
 class AboutDataView(PageMixin, TemplateView):
     template_name = "programs/about_data.html"
-    page_title = "How we handle the data: costs, unknowns, graduates and held-back records"
-    page_description = (
+    page_title = gettext_lazy(
+        "How we handle the data: costs, unknowns, graduates and held-back records"
+    )
+    page_description = gettext_lazy(
         "How the directory shows program costs and their basis, treats programs with no "
         "reported figure, flags programs with no recent graduates and holds back implausible "
         "federal records."
@@ -38,8 +42,8 @@ class AboutDataView(PageMixin, TemplateView):
 
     def get_breadcrumbs(self):
         return trail(
-            crumb("Programs", reverse("finder:program_list")),
-            crumb("About the data", reverse("programs:about_data")),
+            crumb(_("Programs"), reverse("finder:program_list")),
+            crumb(_("About the data"), reverse("programs:about_data")),
         )
 
     def get_context_data(self, **kwargs):

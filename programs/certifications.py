@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from careers.models import Accreditor, Certification, CertificationRoute
 from core.tags import pages_changed
@@ -117,10 +119,14 @@ def accreditation_phrase(codes) -> str:
     by CAAHEP or ABHES", "approved by the state's board of nursing"."""
     codes = [codes] if isinstance(codes, str) else list(codes)
     names = [Accreditor(c).label.split(" (")[0] for c in codes if c != Accreditor.STATE_BOARD]
-    ways = [f"accredited by {' or '.join(names)}"] if names else []
+    # Translators: between the names of accreditors, or of two ways a program can be approved.
+    either = pgettext("alternatives", " or ")
+    ways = (
+        [_("accredited by %(accreditors)s") % {"accreditors": either.join(names)}] if names else []
+    )
     if Accreditor.STATE_BOARD in codes:
-        ways.append("approved by the state's board of nursing")
-    return " or ".join(ways)
+        ways.append(_("approved by the state's board of nursing"))
+    return either.join(ways)
 
 
 @dataclass(frozen=True)

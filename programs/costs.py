@@ -15,19 +15,23 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils.translation import gettext_lazy
 
 
 class CostBasis(models.TextChoices):
-    WHOLE_PROGRAM = "whole-program", "Whole program"
-    SCHOOL_YEAR = "school-year", "Per year, school-wide"
-    NOT_REPORTED = "not-reported", "Not reported"
+    WHOLE_PROGRAM = "whole-program", gettext_lazy("Whole program")
+    SCHOOL_YEAR = "school-year", gettext_lazy("Per year, school-wide")
+    NOT_REPORTED = "not-reported", gettext_lazy("Not reported")
 
 
 WHY_NOT_REPORTED = {
-    "several-credentials": "The school reported one price for this field of study but awards "
-    "more than one credential in it, and reports no yearly tuition.",
-    "not-reported": "The school reported neither a price for this program nor a yearly tuition "
-    "to IPEDS.",
+    "several-credentials": gettext_lazy(
+        "The school reported one price for this field of study but awards more than one "
+        "credential in it, and reports no yearly tuition."
+    ),
+    "not-reported": gettext_lazy(
+        "The school reported neither a price for this program nor a yearly tuition to IPEDS."
+    ),
 }
 
 

@@ -12,11 +12,22 @@ import and Program.clean() keep the record and its flag in step with it (`with_l
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
+
 from careers.charts import yearly_columns
 
 YEARS = ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
 LATEST = YEARS[-1]
-SOURCE = "IPEDS Completions, C2020_A to C2024_A (2023-24 provisional)"
+SOURCE = gettext_lazy("IPEDS Completions, C2020_A to C2024_A (2023-24 provisional)")
+
+
+def _with_years(text) -> str:
+    """A translated text with the years of the record put in: %(first)s, %(latest)s."""
+    return str(text) % {"first": YEARS[0], "latest": LATEST}
+
+
+with_years = lazy(_with_years, str)  # translated when shown, in the visitor's language
 
 
 class OutcomeFlag:
@@ -25,18 +36,38 @@ class OutcomeFlag:
     NONE_LATEST = "none-latest"
     NONE_EVER = "none-ever"
     CHOICES = [
-        (NONE_LATEST, f"No graduates reported in {LATEST}, after graduates in earlier years"),
-        (NONE_EVER, f"No graduates reported in any year from {YEARS[0]} to {LATEST}"),
+        (
+            NONE_LATEST,
+            with_years(
+                gettext_lazy(
+                    "No graduates reported in %(latest)s, after graduates in earlier years"
+                )
+            ),
+        ),
+        (
+            NONE_EVER,
+            with_years(
+                gettext_lazy("No graduates reported in any year from %(first)s to %(latest)s")
+            ),
+        ),
     ]
     BADGES = {  # short, for cards and compare
-        NONE_LATEST: f"No graduates in {LATEST}",
-        NONE_EVER: f"No graduates {YEARS[0]} to {LATEST}",
+        NONE_LATEST: with_years(gettext_lazy("No graduates in %(latest)s")),
+        NONE_EVER: with_years(gettext_lazy("No graduates %(first)s to %(latest)s")),
     }
     ADVICE = {
-        NONE_LATEST: f"No graduates reported in {LATEST}: ask the school whether it still enrolls "
-        "students in this program.",
-        NONE_EVER: f"No graduates reported in any year from {YEARS[0]} to {LATEST}: ask the school "
-        "how many students have finished it, and when.",
+        NONE_LATEST: with_years(
+            gettext_lazy(
+                "No graduates reported in %(latest)s: ask the school whether it still enrolls "
+                "students in this program."
+            )
+        ),
+        NONE_EVER: with_years(
+            gettext_lazy(
+                "No graduates reported in any year from %(first)s to %(latest)s: ask the school "
+                "how many students have finished it, and when."
+            )
+        ),
     }
 
 
@@ -113,8 +144,9 @@ class GraduateOutcomes:
     @property
     def spoken(self) -> str:
         """The trend as words, for screen readers: "2019-20: 12; 2020-21: not reported; …"."""
+        not_reported = gettext("not reported")
         return "; ".join(
-            f"{count.year}: {'not reported' if count.graduates is None else f'{count.graduates:,}'}"
+            f"{count.year}: {not_reported if count.graduates is None else f'{count.graduates:,}'}"
             for count in self.years
         )
 

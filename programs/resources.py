@@ -11,6 +11,7 @@ spreadsheet never runs a value as a formula.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import override
 from import_export import fields, resources, widgets
 
 from careers.models import PublishStatus
@@ -58,10 +59,25 @@ class SchoolResource(SpreadsheetSafeResource):
         report_skipped = True
 
 
+def english_labels(choices) -> dict:
+    """{stored value: label} in English, whatever the request's language: the CSV files (the
+    public download and the admin's) are in English, and the download is cached for every
+    language alike."""
+    with override("en"):
+        return {value: str(label) for value, label in choices}
+
+
 def labels(choices):
-    """A stored choice as get_FOO_display() shows it (the value itself if it isn't a choice)."""
-    names = dict(choices)
-    return lambda value: names.get(value, value)
+    """A stored choice as get_FOO_display() shows it in English (the value itself if it isn't a
+    choice). The labels are read on first use, not at import."""
+    names = {}
+
+    def show(value):
+        if not names:
+            names.update(english_labels(choices))
+        return names.get(value, value)
+
+    return show
 
 
 @dataclass(frozen=True)
@@ -155,8 +171,18 @@ class ChoiceWidget(widgets.CharWidget):
 
     def __init__(self, choices):
         super().__init__(allow_blank=True)
-        self.labels = dict(choices)
-        self.values = {label: value for value, label in choices}
+        self.choices = choices
+        self._labels = None
+
+    @property
+    def labels(self) -> dict:
+        if self._labels is None:  # on first use, not at import: the labels may be translatable
+            self._labels = english_labels(self.choices)
+        return self._labels
+
+    @property
+    def values(self) -> dict:
+        return {label: value for value, label in self.labels.items()}
 
     def render(self, value, obj=None, **kwargs):
         return self.labels.get(value, value or "")

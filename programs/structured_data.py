@@ -1,5 +1,9 @@
 """schema.org data for program and school pages; a figure we don't hold is left out, not guessed."""
 
+from django.utils.translation import gettext as _
+
+from core.i18n import translated
+
 SCHEMA = "https://schema.org"
 
 
@@ -39,7 +43,8 @@ def program(request, program) -> dict:
     data = {
         "@context": SCHEMA,
         "@type": "EducationalOccupationalProgram",
-        "name": f"{program.career.title}: {credential}",
+        "name": _("%(career)s: %(credential)s")
+        % {"career": translated(program.career, "title"), "credential": credential},
         "url": request.build_absolute_uri(program.get_absolute_url()),
         "provider": school_organization(request, program.school),
         "educationalCredentialAwarded": credential,
@@ -52,7 +57,9 @@ def program(request, program) -> dict:
             "@type": "Offer",
             "price": program.total_cost,
             "priceCurrency": "USD",
-            "category": "Published whole-program tuition, fees, books and supplies "
-            f"(IPEDS {program.data_year})",
+            "category": _(
+                "Published whole-program tuition, fees, books and supplies (IPEDS %(year)s)"
+            )
+            % {"year": program.data_year},
         }
     return data

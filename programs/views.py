@@ -7,9 +7,11 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from core.geography import state_name
+from core.i18n import translated
 from core.maps import place_map
 from core.pages import PageMixin, crumb, trail
 from core.tags import SITE, kept, versions_of
@@ -20,7 +22,7 @@ from .models import Program, School
 
 
 def programs_crumb():
-    return crumb("Programs", reverse("finder:program_list"))
+    return crumb(_("Programs"), reverse("finder:program_list"))
 
 
 class ProgramBody:
@@ -78,25 +80,31 @@ class ProgramDetailView(PageMixin, DetailView):
 
     def get_page_title(self):
         program = self.object
-        return (
-            f"{program.career.title} {program.get_credential_level_display().lower()} "
-            f"at {program.school.name}"
-        )
+        return _("%(career)s %(credential)s at %(school)s") % {
+            "career": translated(program.career, "title"),
+            "credential": program.get_credential_level_display().lower(),
+            "school": program.school.name,
+        }
 
     def get_page_description(self):
         school = self.object.school
-        return (
-            f"{self.object.career.title} training at {school.name} in {school.city}, "
-            f"{school.state}: credential, length, cost and graduates as reported to IPEDS "
-            f"{self.object.data_year}."
-        )
+        return _(
+            "%(career)s training at %(school)s in %(city)s, %(state)s: credential, length, cost "
+            "and graduates as reported to IPEDS %(year)s."
+        ) % {
+            "career": translated(self.object.career, "title"),
+            "school": school.name,
+            "city": school.city,
+            "state": school.state,
+            "year": self.object.data_year,
+        }
 
     def get_breadcrumbs(self):
         program = self.object
         return trail(
             programs_crumb(),
             crumb(program.school.name, program.school.get_absolute_url()),
-            crumb(program.career.title, program.get_absolute_url()),
+            crumb(translated(program.career, "title"), program.get_absolute_url()),
         )
 
     def get_structured_data(self):
@@ -159,14 +167,18 @@ class SchoolDetailView(PageMixin, DetailView):
 
     def get_page_title(self):
         school = self.object
-        return f"{school.name}, {school.city}, {school.state}: allied-health programs"
+        return _("%(school)s, %(city)s, %(state)s: allied-health programs") % {
+            "school": school.name,
+            "city": school.city,
+            "state": school.state,
+        }
 
     def get_page_description(self):
         school = self.object
-        return (
-            f"Allied-health programs at {school.name} in {school.city}, "
-            f"{state_name(school.state)}, with cost, length and graduates from IPEDS."
-        )
+        return _(
+            "Allied-health programs at %(school)s in %(city)s, %(state)s, with cost, length and "
+            "graduates from IPEDS."
+        ) % {"school": school.name, "city": school.city, "state": state_name(school.state)}
 
     def get_breadcrumbs(self):
         return trail(programs_crumb(), crumb(self.object.name, self.object.get_absolute_url()))

@@ -1,13 +1,22 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from careers.models import Accreditor, Career, Certification
+from core.i18n import translated
 from programs.models import CredentialLevel, Program
+
+
+class CareerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return translated(obj, "title")
 
 
 class RepresentativeRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Your work email",
-        help_text="Use your address at the school. We send a sign-in link there; no password.",
+        label=gettext_lazy("Your work email"),
+        help_text=gettext_lazy(
+            "Use your address at the school. We send a sign-in link there; no password."
+        ),
         max_length=254,
     )
 
@@ -16,20 +25,22 @@ class ProgramUpdateForm(forms.ModelForm):
     """What a school representative can report about one of its programs."""
 
     no_longer_offered = forms.BooleanField(
-        required=False, label="The school no longer offers this program"
+        required=False, label=gettext_lazy("The school no longer offers this program")
     )
     certifications = forms.ModelMultipleChoiceField(
         queryset=Certification.objects.order_by("abbreviation"),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Certification exams the program prepares students for",
+        label=gettext_lazy("Certification exams the program prepares students for"),
     )
     accreditor = forms.ChoiceField(
-        choices=[("", "None, or not known"), *Accreditor.choices],
+        choices=[("", gettext_lazy("None, or not known")), *Accreditor.choices],
         required=False,
-        label="Who accredits this program itself (not the whole school)",
-        help_text="Our editors check the accreditor's own list before the site says so.",
+        label=gettext_lazy("Who accredits this program itself (not the whole school)"),
+        help_text=gettext_lazy(
+            "Our editors check the accreditor's own list before the site says so."
+        ),
     )
 
     class Meta:
@@ -49,26 +60,36 @@ class ProgramUpdateForm(forms.ModelForm):
             "admission_requirements": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "tuition_and_fees": "Tuition and fees for the whole program ($)",
-            "books_and_supplies": "Books and supplies for the whole program ($)",
-            "cost_includes": "What the cost includes (uniforms, exam fee, background check…)",
-            "length": "Program length (in the unit below)",
-            "certifications": "Certification exams the program prepares students for",
-            "accreditation_evidence": "Link to the accreditor's listing of this program",
+            "tuition_and_fees": gettext_lazy("Tuition and fees for the whole program ($)"),
+            "books_and_supplies": gettext_lazy("Books and supplies for the whole program ($)"),
+            "cost_includes": gettext_lazy(
+                "What the cost includes (uniforms, exam fee, background check…)"
+            ),
+            "length": gettext_lazy("Program length (in the unit below)"),
+            "certifications": gettext_lazy("Certification exams the program prepares students for"),
+            "accreditation_evidence": gettext_lazy(
+                "Link to the accreditor's listing of this program"
+            ),
         }
         help_texts = {
-            "accreditation_evidence": "The page on the accreditor's site (or the board's list) "
-            "that names this program.",
+            "accreditation_evidence": gettext_lazy(
+                "The page on the accreditor's site (or the board's list) that names this program."
+            ),
         }
 
 
 class NewProgramForm(ProgramUpdateForm):
     """A program the school offers that federal data does not list."""
 
-    career = forms.ModelChoiceField(
-        queryset=Career.objects.published(), to_field_name="slug", empty_label=None
+    career = CareerChoiceField(
+        queryset=Career.objects.published(),
+        to_field_name="slug",
+        empty_label=None,
+        label=gettext_lazy("Career"),
     )
-    credential_level = forms.ChoiceField(choices=CredentialLevel.choices)
+    credential_level = forms.ChoiceField(
+        choices=CredentialLevel.choices, label=gettext_lazy("Credential level")
+    )
 
     field_order = ["career", "credential_level"]
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_noop
 
 from core.privacy import retention_rule
 
@@ -17,9 +18,11 @@ ERASED_DOMAIN = "@erased.invalid"
 
 
 @retention_rule(
-    what="The address of someone asking to represent a school, when our editors must decide",
-    why="to send them a sign-in link once an editor approves",
-    kept="90 days after an editor decided; a request nobody answered, 180 days",
+    what=gettext_noop(
+        "The address of someone asking to represent a school, when our editors must decide"
+    ),
+    why=gettext_noop("to send them a sign-in link once an editor approves"),
+    kept=gettext_noop("90 days after an editor decided; a request nobody answered, 180 days"),
 )
 def purge_access_requests(now):
     deleted, _ = AccessRequest.objects.filter(
@@ -32,9 +35,11 @@ def purge_access_requests(now):
 
 
 @retention_rule(
-    what="Sign-in links we email to schools' staff (the address, never the link itself)",
-    why="to refuse a link used twice or too late",
-    kept="7 days (a link works for 48 hours)",
+    what=gettext_noop(
+        "Sign-in links we email to schools' staff (the address, never the link itself)"
+    ),
+    why=gettext_noop("to refuse a link used twice or too late"),
+    kept=gettext_noop("7 days (a link works for 48 hours)"),
 )
 def purge_sign_in_links(now):
     deleted, _ = RepresentativeLink.objects.filter(created_at__lt=now - SIGN_IN_LINK_KEPT).delete()
@@ -42,9 +47,13 @@ def purge_sign_in_links(now):
 
 
 @retention_rule(
-    what="The work address of a verified school representative",
-    why="to let them update their school's listings and to email them about corrections",
-    kept="2 years after they last verified it; then it is erased and they verify again",
+    what=gettext_noop("The work address of a verified school representative"),
+    why=gettext_noop(
+        "to let them update their school's listings and to email them about corrections"
+    ),
+    kept=gettext_noop(
+        "2 years after they last verified it; then it is erased and they verify again"
+    ),
 )
 def purge_representatives(now):
     expired = SchoolRepresentative.objects.filter(

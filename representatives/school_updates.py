@@ -8,9 +8,12 @@ editor publishes.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from careers.models import Career, Certification, PublishStatus
 from core.mail import email_queue
@@ -64,17 +67,17 @@ def school_update_propose(*, representative, program: Program | None, data: dict
     """Store what differs from what we show now; a proposal with nothing in it is refused."""
     kind = kind or (SchoolUpdate.Kind.NEW_PROGRAM if program is None else SchoolUpdate.Kind.CHANGE)
     if program is not None and program.school_id != representative.school_id:
-        raise UpdateRefused("That program belongs to another school.")
+        raise UpdateRefused(_("That program belongs to another school."))
     changes = []
     for name, value in data.items():
         old, new = as_text(program, name), _text(value)
         if old != new:
             changes.append(SchoolUpdateField(field=name, old_value=old, new_value=new))
     if kind == SchoolUpdate.Kind.NEW_PROGRAM and not all(data.get(n) for n in NEW_PROGRAM_FIELDS):
-        raise UpdateRefused("Say which career and credential the new program leads to.")
+        raise UpdateRefused(_("Say which career and credential the new program leads to."))
     if not changes and kind != SchoolUpdate.Kind.DISCONTINUE:
         raise UpdateRefused(
-            "Nothing here differs from what we show now, so there is nothing to send."
+            _("Nothing here differs from what we show now, so there is nothing to send.")
         )
     with transaction.atomic():
         update = SchoolUpdate.objects.create(
@@ -82,6 +85,8 @@ def school_update_propose(*, representative, program: Program | None, data: dict
             program=program,
             representative=representative,
             kind=kind,
+            # The editors' decision is emailed in the language the representative used.
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         )
         for change in changes:
             change.update = update
@@ -188,21 +193,75 @@ def school_update_reject(*, update: SchoolUpdate, reviewer, reason: str) -> Scho
     return update
 
 
+DECISION_SUBJECTS = {
+    SchoolUpdate.Status.APPLIED: gettext_lazy("Your update to %(school)s: applied"),
+    SchoolUpdate.Status.PARTLY_APPLIED: gettext_lazy("Your update to %(school)s: partly applied"),
+    SchoolUpdate.Status.REJECTED: gettext_lazy("Your update to %(school)s: rejected"),
+}
+
+
+# How the decision email names each field, in the representative's language.
+FIELD_NAMES = {
+    "tuition_and_fees": gettext_lazy("tuition and fees (whole program)"),
+    "books_and_supplies": gettext_lazy("books and supplies (whole program)"),
+    "cost_includes": gettext_lazy("what the cost includes"),
+    "months_to_complete": gettext_lazy("months to complete"),
+    "length": gettext_lazy("length"),
+    "length_unit": gettext_lazy("length unit"),
+    "offers_day": gettext_lazy("day classes"),
+    "offers_evening": gettext_lazy("evening classes"),
+    "offers_weekend": gettext_lazy("weekend classes"),
+    "delivery_format": gettext_lazy("delivery format"),
+    "externship_hours": gettext_lazy("externship or clinical hours"),
+    "certifications": gettext_lazy("certification exams"),
+    "accreditor": gettext_lazy("programmatic accreditor"),
+    "accreditation_evidence": gettext_lazy("accreditation evidence"),
+    "admission_requirements": gettext_lazy("admission requirements"),
+    "program_url": gettext_lazy("program web page"),
+    "career": gettext_lazy("career"),
+    "credential_level": gettext_lazy("credential level"),
+}
+
+
+def _field_name(name: str) -> str:
+    """A program field as people read it ("tuition and fees (whole program)")."""
+    if name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
+    try:
+        return str(Program._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def school_update_notify(*, update: SchoolUpdate) -> None:
-    applied = [f.field for f in update.fields.all() if f.decision == "applied"]
+    """Email the representative the editors' decision, in the language they used."""
+    language = getattr(update, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        email_queue(
+            to=update.representative.email,
+            subject=str(DECISION_SUBJECTS[update.status]) % {"school": update.school.name},
+            body=_decision_body(update),
+            purpose="school-update-decision",
+            about=f"schoolupdate:{update.pk}",
+        )
+
+
+def _decision_body(update: SchoolUpdate) -> str:
     if update.status == SchoolUpdate.Status.REJECTED:
-        body = f"Our editors did not apply your update, because: {update.reason}"
+        return _("Our editors did not apply your update, because: %(reason)s") % {
+            "reason": update.reason
+        }
+    applied = [_field_name(f.field) for f in update.fields.all() if f.decision == "applied"]
+    if applied:
+        sentences = [
+            _("Our editors applied your update: %(fields)s.") % {"fields": ", ".join(applied)}
+        ]
     else:
-        body = "Our editors applied your update: " + (", ".join(applied) or "the program status")
-        if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
-            body += ". The new program is listed once an editor has checked and published it"
-        if update.status == SchoolUpdate.Status.PARTLY_APPLIED:
-            body += ". Some fields were not applied; you may send them again with a source"
-        body += "."
-    email_queue(
-        to=update.representative.email,
-        subject=f"Your update to {update.school.name}: {update.get_status_display().lower()}",
-        body=body,
-        purpose="school-update-decision",
-        about=f"schoolupdate:{update.pk}",
-    )
+        sentences = [_("Our editors applied your update: the program status.")]
+    if update.kind == SchoolUpdate.Kind.NEW_PROGRAM:
+        sentences.append(
+            _("The new program is listed once an editor has checked and published it.")
+        )
+    if update.status == SchoolUpdate.Status.PARTLY_APPLIED:
+        sentences.append(_("Some fields were not applied; you may send them again with a source."))
+    return " ".join(sentences)

@@ -15,10 +15,13 @@ import secrets
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.domains import email_domain
 from core.mail import email_queue
@@ -34,7 +37,8 @@ SESSION_KEY = "school_representative"
 SALT = "programs.representative-link"
 
 
-INVALID = "This link is not valid. It may have been cut short or changed."
+INVALID = gettext_lazy("This link is not valid. It may have been cut short or changed.")
+USED = gettext_lazy("This link has already been used. Each link works once.")
 
 
 class LinkRefused(Exception):
@@ -73,31 +77,40 @@ def why_not_automatic(access_request: AccessRequest) -> str:
 
 
 def representative_link_send(*, school: School, email: str, absolute_url) -> None:
-    """Email a fresh single-use sign-in link for `school` to `email`."""
+    """Email a fresh single-use sign-in link for `school` to `email`, in the active language
+    (the link opens the page in it too)."""
     token = secrets.token_urlsafe(32)
     RepresentativeLink.objects.create(school=school, email=email, token_hash=_hash(token))
     signed = signing.dumps({"token": token, "school": school.unitid}, salt=SALT)
     link = absolute_url(reverse("representatives:verify", args=[signed]))
     email_queue(
         to=email,
-        subject=f"Your link to update {school.name} in the directory",
-        body=f"Someone asked to update {school.name}'s listings with this address.\n\n"
-        f"If it was you, open this link within 48 hours (it works once):\n{link}\n\n"
-        "If it wasn't you, ignore this email: nothing changes without the link.",
+        subject=_("Your link to update %(school)s in the directory") % {"school": school.name},
+        body=_(
+            "Someone asked to update %(school)s's listings with this address.\n\n"
+            "If it was you, open this link within 48 hours (it works once):\n%(link)s\n\n"
+            "If it wasn't you, ignore this email: nothing changes without the link."
+        )
+        % {"school": school.name, "link": link},
         purpose="representative-link",
         about=f"school:{school.pk}",
         secret=True,
     )
 
 
-def representative_request(*, school: School, email: str, absolute_url) -> None:
-    """Start verification; what the visitor is told does not depend on the outcome."""
+def representative_request(*, school: School, email: str, absolute_url, language=None) -> None:
+    """Start verification; what the visitor is told does not depend on the outcome. Emails go
+    out in `language` (the visitor's; the active one if not given)."""
     email = email.strip().lower()
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     if email_may_represent(email, school):
         representative_link_send(school=school, email=email, absolute_url=absolute_url)
     else:
         AccessRequest.objects.get_or_create(
-            school=school, email=email, status=AccessRequest.Status.PENDING
+            school=school,
+            email=email,
+            status=AccessRequest.Status.PENDING,
+            defaults={"language": language},
         )
         log.info("access request for school %s from another domain", school.unitid)
 
@@ -107,7 +120,7 @@ def representative_link_check(signed: str) -> RepresentativeLink:
     try:
         data = signing.loads(signed, salt=SALT, max_age=LINK_MAX_AGE)
     except signing.SignatureExpired:
-        raise LinkRefused("This link has expired: links work for 48 hours.") from None
+        raise LinkRefused(_("This link has expired: links work for 48 hours.")) from None
     except signing.BadSignature:
         raise LinkRefused(INVALID) from None
     link = (
@@ -118,7 +131,7 @@ def representative_link_check(signed: str) -> RepresentativeLink:
     if link is None:
         raise LinkRefused(INVALID)
     if link.used_at is not None:
-        raise LinkRefused("This link has already been used. Each link works once.")
+        raise LinkRefused(USED)
     return link
 
 
@@ -128,7 +141,7 @@ def representative_verify(*, signed: str) -> SchoolRepresentative:
         link = representative_link_check(signed)
         link = RepresentativeLink.objects.select_for_update().get(pk=link.pk)
         if link.used_at is not None:  # used by a parallel request
-            raise LinkRefused("This link has already been used. Each link works once.")
+            raise LinkRefused(USED)
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         representative, _ = SchoolRepresentative.objects.update_or_create(
@@ -155,9 +168,12 @@ def access_request_approve(
                 domain=email_domain(access_request.email),
                 defaults={"approved_by": reviewer},
             )
-        representative_link_send(
-            school=access_request.school, email=access_request.email, absolute_url=absolute_url
-        )
+        # Decided later by an editor: the email and its link in the language the visitor used.
+        language = getattr(access_request, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            representative_link_send(
+                school=access_request.school, email=access_request.email, absolute_url=absolute_url
+            )
 
 
 def access_request_refuse(*, access_request: AccessRequest, reviewer) -> None:
@@ -197,7 +213,10 @@ def representatives_tell_about_correction(*, correction, absolute_url) -> int:
     emails = list(school.representatives.filter(is_active=True).values_list("email", flat=True))
     if not emails:
         return 0
-    start = absolute_url(reverse("representatives:request", args=[school.unitid, school.slug]))
+    # Schools are written to in English, whatever language the visitor used.
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("representatives:request", args=[school.unitid, school.slug])
+    start = absolute_url(path)
     for email in emails:
         email_queue(
             to=email,

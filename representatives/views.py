@@ -7,7 +7,10 @@ speaks for that school.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from core.pages import PageMixin, crumb, trail
@@ -26,14 +29,14 @@ def per_school(group, request):
 
 class ForSchoolsView(PageMixin, TemplateView):
     template_name = "representatives/for_schools.html"
-    page_title = "For schools: keep your listings current"
-    page_description = (
+    page_title = gettext_lazy("For schools: keep your listings current")
+    page_description = gettext_lazy(
         "How schools get listed, where our data comes from, what a school can update and how "
         "our editors review it."
     )
 
     def get_breadcrumbs(self):
-        return trail(crumb("For schools", self.request.path))
+        return trail(crumb(_("For schools"), self.request.path))
 
 
 @method_decorator(
@@ -55,7 +58,7 @@ class RepresentativeRequestView(PageMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return f"Update {self.school.name}'s listings"
+        return _("Update %(school)s's listings") % {"school": self.school.name}
 
     def get_breadcrumbs(self):
         return trail(crumb(self.school.name, self.school.get_absolute_url()))
@@ -75,6 +78,7 @@ class RepresentativeRequestView(PageMixin, FormView):
             school=self.school,
             email=form.cleaned_data["email"],
             absolute_url=self.request.build_absolute_uri,
+            language=translation.get_language(),
         )
         return render(
             self.request,
@@ -87,7 +91,7 @@ class RepresentativeVerifyView(PageMixin, TemplateView):
     """Opening the emailed link shows a button; pressing it uses the link (scanners can't)."""
 
     template_name = "representatives/verify.html"
-    page_title = "Sign in to update your school"
+    page_title = gettext_lazy("Sign in to update your school")
     robots = "noindex"
 
     def refused(self, reason):
@@ -118,7 +122,7 @@ class RepresentativeMixin:
         self.school = get_object_or_404(School, unitid=kwargs["unitid"])
         self.representative = verification.signed_in_representative(request, self.school)
         if self.representative is None:
-            raise PermissionDenied("Sign in with the link we email to your school address.")
+            raise PermissionDenied(_("Sign in with the link we email to your school address."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -132,7 +136,7 @@ class RepresentativeHomeView(RepresentativeMixin, PageMixin, TemplateView):
     robots = "noindex"
 
     def get_page_title(self):
-        return f"Update {self.school.name}"
+        return _("Update %(school)s") % {"school": self.school.name}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -154,7 +158,7 @@ class ProgramUpdateView(RepresentativeMixin, PageMixin, FormView):
         )
 
     def get_page_title(self):
-        return f"Update a program at {self.school.name}"
+        return _("Update a program at %(school)s") % {"school": self.school.name}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.get_program()}
@@ -174,7 +178,8 @@ class ProgramUpdateView(RepresentativeMixin, PageMixin, FormView):
             form.add_error(None, str(refusal))
             return self.form_invalid(form)
         messages.success(
-            self.request, "Thank you. Our editors will review your update, usually within a week."
+            self.request,
+            _("Thank you. Our editors will review your update, usually within a week."),
         )
         return redirect("representatives:home", unitid=self.school.unitid)
 
@@ -186,7 +191,7 @@ class NewProgramView(RepresentativeMixin, PageMixin, FormView):
     template_name = "representatives/program.html"
     form_class = NewProgramForm
     robots = "noindex"
-    page_title = "Add a program we don't list"
+    page_title = gettext_lazy("Add a program we don't list")
 
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in ProgramUpdateForm.Meta.fields}
@@ -199,8 +204,10 @@ class NewProgramView(RepresentativeMixin, PageMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Thank you. Our editors will review the new program and list it once they have "
-            "checked it.",
+            _(
+                "Thank you. Our editors will review the new program and list it once they have "
+                "checked it."
+            ),
         )
         return redirect("representatives:home", unitid=self.school.unitid)
 
@@ -208,5 +215,5 @@ class NewProgramView(RepresentativeMixin, PageMixin, FormView):
 class RepresentativeSignOutView(View):
     def post(self, request, unitid):
         verification.sign_out(request)
-        messages.info(request, "You are signed out.")
+        messages.info(request, _("You are signed out."))
         return redirect("representatives:for_schools")
