@@ -1,10 +1,12 @@
-"""Screenshots of the finder, compare (three programs) and a program page at 390 and 1366 px,
-against a running server, to look at what a visitor sees first.
+"""Screenshots of the home page, a guide, the finder, compare (three programs) and a program page
+at 390 and 1366 px, in English or Spanish, against a running server, to look at what a visitor
+sees first.
 
     .venv/bin/python manage.py runserver 8014 &
     .venv/bin/python bench/screens.py http://127.0.0.1:8014 docs/screens/
 
-Writes <page>-<width>.png (the first screen; --full-page for the whole page). The finder is
+Writes <page>-<width>.png (the first screen; --full-page for the whole page; --language es: the
+Spanish pages, as <page>-es-<width>.png). The finder is
 searched around --zip (default 30303), the compare page shows the finder's first three programs
 and the program page is the first of them. Uses Debian's Chromium, as the browser tests do.
 """
@@ -35,6 +37,7 @@ def main():
     parser.add_argument("out", type=Path, help="the folder for the PNGs, e.g. docs/screens/")
     parser.add_argument("--zip", default="30303", help="the ZIP code the finder searches around")
     parser.add_argument("--full-page", action="store_true", help="the whole page, not one screen")
+    parser.add_argument("--language", choices=["en", "es"], default="en")
     args = parser.parse_args()
     base = args.url.rstrip("/")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -47,6 +50,8 @@ def main():
         ids = program_ids(first, base, args.zip)
         first.close()
         pages = {
+            "home": "/",
+            "guide": "/careers/medical-assistant/",
             "finder": f"/programs/?zip={args.zip}&federal_aid=1",
             "compare": f"/compare/?programs={','.join(map(str, ids))}&zip={args.zip}",
             "program": f"/programs/{ids[0]}/",
@@ -55,8 +60,9 @@ def main():
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             for name, path in pages.items():
-                page.goto(base + path)
-                target = args.out / f"{name}-{width}.png"
+                spanish = args.language == "es"
+                page.goto(base + ("/es" if spanish else "") + path)
+                target = args.out / f"{name}{'-es' if spanish else ''}-{width}.png"
                 page.screenshot(path=target, full_page=args.full_page)
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 wider = f"  (page is {scroll_width} px wide!)" if scroll_width > width else ""

@@ -126,6 +126,7 @@ class GuideSectionAdmin(SimpleHistoryAdmin):
     @admin.display(description="Spanish", boolean=True)
     def spanish(self, obj):
         return bool(obj.heading_es and obj.body_es)
+
     actions = ["publish", "discard_edits"]
 
     @admin.display(description="State")

@@ -123,7 +123,7 @@ def test_a_medical_assistant_program_lists_ccmas_training_route(client, ccma):
         "Completing a training program: Complete a medical assistant training program "
         "(NHA sets how recent)."
     ) in page
-    assert "last checked Nov 30, 2026" in page
+    assert "last checked November 30, 2026" in page
     # The training route comes first; the others are folded under it.
     assert page.index("Completing a training program:") < page.index("Work experience:")
     assert "Other routes to the CCMA, not through a program (1)" in page
@@ -237,7 +237,7 @@ def test_the_certification_page_lists_programs_on_the_training_route(client, ccm
     assert "Draft School" not in page
     # The routes themselves, with their source and the date they were checked.
     assert "Work experience: Work as a medical assistant for one year" in page
-    assert "NHA's page on this route to the CCMA · last checked Nov 30, 2026" in page
+    assert "NHA's page on this route to the CCMA · last checked November 30, 2026" in page
 
 
 def test_a_route_that_needs_accreditation_lists_only_verified_programs(client, cma):

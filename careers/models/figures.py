@@ -2,6 +2,7 @@
 ZIP code locations, the CIP-SOC crosswalk and O*NET tasks, skills and technology."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WageEstimateQuerySet(models.QuerySet):
@@ -32,12 +33,12 @@ class WageEstimate(models.Model):
     """One BLS OEWS row: wages for an occupation in an area."""
 
     SOURCE = "BLS Occupational Employment and Wage Statistics (OEWS)"
-    PERIOD = "May 2025"
+    PERIOD = _("May 2025")  # the survey's reference month, in the page's language
 
     class AreaType(models.TextChoices):
-        NATIONAL = "national", "National"
-        STATE = "state", "State"
-        METRO = "metro", "Metropolitan area"
+        NATIONAL = "national", _("National")
+        STATE = "state", _("State")
+        METRO = "metro", _("Metropolitan area")
         NONMETRO = "nonmetro", "Nonmetropolitan area"
 
     soc_code = models.CharField(max_length=7)

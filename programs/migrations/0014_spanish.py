@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0013_outcomes_rules_accreditation'),
+        ("programs", "0013_outcomes_rules_accreditation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recordrule',
-            name='name_es',
-            field=models.CharField(blank=True, max_length=200, verbose_name='name (Spanish)'),
+            model_name="recordrule",
+            name="name_es",
+            field=models.CharField(blank=True, max_length=200, verbose_name="name (Spanish)"),
         ),
         migrations.AddField(
-            model_name='recordrule',
-            name='reason_es',
-            field=models.TextField(blank=True, verbose_name='reason (Spanish)'),
+            model_name="recordrule",
+            name="reason_es",
+            field=models.TextField(blank=True, verbose_name="reason (Spanish)"),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('representatives', '0001_initial'),
+        ("representatives", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessrequest',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=8),
+            model_name="accessrequest",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")], default="en", max_length=8
+            ),
         ),
         migrations.AddField(
-            model_name='schoolupdate',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=8),
+            model_name="schoolupdate",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Español")], default="en", max_length=8
+            ),
         ),
     ]
