@@ -15,6 +15,18 @@ def editor(django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request to /es/ leaves Spanish active in the thread, as in any Django server; a test's
+    own reverse() and gettext() start in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Pages and rate-limit counters live in the caches: every test starts with none."""
     from django.core.cache import caches

@@ -9,23 +9,18 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-# What makemessages reads: the apps, the templates and the settings package.
-SOURCES = [
-    "manage.py",
-    "directory",
-    "core",
-    "careers",
-    "programs",
-    "finder",
-    "representatives",
-    "corrections",
-    "search",
-    "templates",
-]
+
+
+def sources() -> list[str]:
+    """What makemessages reads: the project's own apps, the templates and the settings."""
+    base = Path(settings.BASE_DIR)
+    ours = [a.label for a in apps.get_app_configs() if Path(a.path).parent == base]
+    return ["manage.py", "directory", "templates", *ours]
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +51,21 @@ def test_each_translation_keeps_the_placeholders_of_its_english(catalogue):
 def test_the_catalogue_holds_every_string_the_code_marks(catalogue, tmp_path):
     """makemessages on a copy of the sources: a string marked since the catalogue was last
     made (and so untranslated on the Spanish pages) fails here."""
-    for name in SOURCES:
+    for name in sources():
         source = Path(settings.BASE_DIR) / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, tmp_path / name)
     (tmp_path / "locale").mkdir()
-    subprocess.run(
+    made = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "es", "--no-location", "-v", "0"],
         cwd=tmp_path,
-        check=True,
+        capture_output=True,
+        text=True,
         env={"DJANGO_SETTINGS_MODULE": "directory.settings.test", "PATH": "/usr/bin:/bin"},
     )
+    assert made.returncode == 0, made.stderr
     fresh = polib.pofile(str(tmp_path / "locale" / "es" / "LC_MESSAGES" / "django.po"))
     ours = {(e.msgctxt, e.msgid) for e in catalogue if not e.obsolete}
     missing = sorted(msgid for context, msgid in {(e.msgctxt, e.msgid) for e in fresh} - ours)
