@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 SITE_NAME = gettext_lazy("Allied Health Training Directory")
 
@@ -31,6 +31,24 @@ def breadcrumb_list(request, crumbs: list[dict]) -> dict:
             }
             for position, item in enumerate(crumbs, start=1)
         ],
+    }
+
+
+def web_page(request, url: str, title, description) -> dict:
+    """schema.org WebPage for the page itself: its name, address and language."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "@id": url,
+        "url": url,
+        "name": str(title),
+        "description": str(description),
+        "inLanguage": get_language(),
+        "isPartOf": {
+            "@type": "WebSite",
+            "name": str(SITE_NAME),
+            "url": request.build_absolute_uri(reverse("careers:home")),
+        },
     }
 
 
@@ -66,14 +84,20 @@ class PageMixin:
         crumbs = self.get_breadcrumbs()
         query = self.get_canonical_query()
         canonical = self.request.build_absolute_uri(self.request.path)
+        canonical_url = f"{canonical}?{query}" if query else canonical
+        title, description = self.get_page_title(), self.get_page_description()
         context.update(
-            page_title=self.get_page_title(),
-            page_description=self.get_page_description(),
-            canonical_url=f"{canonical}?{query}" if query else canonical,
+            page_title=title,
+            page_description=description,
+            canonical_url=canonical_url,
             og_type=self.og_type,
             robots=self.robots,
             breadcrumbs=crumbs,
-            structured_data=[*self.get_structured_data(), breadcrumb_list(self.request, crumbs)],
+            structured_data=[
+                *self.get_structured_data(),
+                breadcrumb_list(self.request, crumbs),
+                web_page(self.request, canonical_url, title, description),
+            ],
         )
         return context
 

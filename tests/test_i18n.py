@@ -3,6 +3,7 @@ always had, Spanish under /es/), every page links to itself in the other languag
 the languages apart, guides have their Spanish beside the English, and what a visitor sends is
 answered in the language they used (core/i18n.py, docs/i18n.md)."""
 
+import json
 import re
 from datetime import date
 
@@ -207,3 +208,12 @@ def test_a_correction_sent_in_spanish_is_answered_in_spanish(client, editor):
         assert email.subject == translation.gettext("Thank you: we made your update")
     assert email.subject != "Thank you: we made your update"
     assert page in email.body
+
+
+def test_each_page_tells_search_engines_its_language_in_json_ld(client, guide):
+    for path, language in [("/programs/", "en"), ("/es/programs/", "es")]:
+        page = client.get(path).content.decode()
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        [web_page] = [d for d in map(json.loads, blocks) if d["@type"] == "WebPage"]
+        assert web_page["inLanguage"] == language
+        assert web_page["url"] == f"http://testserver{path}"
