@@ -55,6 +55,8 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", core_views.healthz, name="healthz"),
+    # Open data, in English only (outside i18n_patterns): docs/api.md.
+    path("", include("api.urls")),
     path("favicon.ico", core_views.favicon),
 ]
 # The public pages: English at these paths, Spanish at /es/... (core/i18n.py).

@@ -10,7 +10,16 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # Bottom to top: an app may import only the apps before it.
-LAYERS = ["core", "careers", "programs", "finder", "representatives", "corrections", "search"]
+LAYERS = [
+    "core",
+    "careers",
+    "programs",
+    "finder",
+    "representatives",
+    "corrections",
+    "search",
+    "api",
+]
 PROJECT = "directory"  # settings, urls, wsgi: on top of everything, imported by nothing
 BENCHMARKS = "bench"
 FIRST_PARTY = {*LAYERS, PROJECT, BENCHMARKS}

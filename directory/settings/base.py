@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "core",
     "careers",
     "programs",
@@ -37,10 +40,12 @@ INSTALLED_APPS = [
     "representatives",
     "corrections",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
     "core.middleware.RequestLogMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # /api/ only (CORS_URLS_REGEX)
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -174,6 +179,9 @@ UNTRANSLATED_PATH_PREFIXES = (
     "/static/",
     "/healthz",
     "/favicon.ico",
+    "/api/",
+    "/developers/",
+    "/downloads/",
 )
 TIME_ZONE = "America/New_York"
 USE_I18N = True
@@ -292,3 +300,28 @@ LOGGING = {
         },
     },
 }
+
+# The open-data API (api/, docs/api.md): read-only JSON, anyone may read it from any origin.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Allied Health Training Directory API",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+# Requests a client address may make to the API (DRF's rate syntax: "300/m").
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="300/m")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
+# The bulk downloads (api/downloads.py): rebuilt by `manage.py build_downloads`, served at
+# /downloads/ (nginx can serve the folder itself: docs/deploy.md).
+DOWNLOADS_ROOT = Path(env("DOWNLOADS_ROOT", default=str(BASE_DIR / "var" / "downloads")))

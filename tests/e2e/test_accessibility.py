@@ -93,6 +93,7 @@ PAGES = {
     "certification": "/certifications/cma-aama/",
     "associations": "/associations/",
     "privacy": "/privacy/",
+    "developers": "/developers/",
     "corrections form": "/corrections/?page=/",
     "not found": "/no-such-page/",
 }
