@@ -55,7 +55,6 @@ data:
 	$(PY) manage.py import_onet
 	$(PY) manage.py import_zips
 	$(PY) manage.py import_ipeds --noinput
-	$(PY) manage.py build_downloads
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.dispatch import Signal
+
 
 class DataFileError(Exception):
     def __init__(self, path: Path, line: int, reason: str):
@@ -154,6 +156,11 @@ def upsert(model, rows: list[dict], key: tuple[str, ...], *, label: str, progres
     return result
 
 
+# Sent at the end of every bulk load (imports, seeding): apps above core that keep something
+# built from the whole data (the bulk downloads, api/apps.py) listen to it.
+bulk_loaded = Signal()
+
+
 def after_bulk_load() -> None:
     """After a bulk load: cached pages are stale (bulk writes send no signals), and PostgreSQL's
     planner statistics need refreshing. Every table is analyzed, the small ones too: autovacuum
@@ -167,3 +174,4 @@ def after_bulk_load() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    bulk_loaded.send(sender=None)

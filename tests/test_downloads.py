@@ -8,10 +8,10 @@ import hashlib
 import io
 import json
 import stat
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -347,8 +347,20 @@ def test_last_modified_is_the_build_time(client, built):
     assert response["Last-Modified"] == http_date(built_at.timestamp())
 
 
-def test_make_data_rebuilds_the_downloads_after_the_imports():
-    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
-    data = makefile.split("\ndata:\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert data[-1].strip() == "$(PY) manage.py build_downloads"
-    assert any("import_ipeds" in line for line in data[:-1])
+def test_every_import_rebuilds_the_downloads(settings, tmp_path):
+    """An import ends in after_bulk_load(); the api app rebuilds the files after it."""
+    from core.datafiles import after_bulk_load
+
+    settings.DOWNLOADS_ROOT = tmp_path
+    settings.DOWNLOADS_AFTER_IMPORT = True
+    ProgramFactory()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        after_bulk_load()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert {entry["name"]: entry["rows"] for entry in manifest["files"]}["programs.csv"] == 1
+
+    settings.DOWNLOADS_AFTER_IMPORT = False
+    (tmp_path / "manifest.json").unlink()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        after_bulk_load()
+    assert not (tmp_path / "manifest.json").exists()

@@ -325,3 +325,5 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
 # The bulk downloads (api/downloads.py): rebuilt by `manage.py build_downloads`, served at
 # /downloads/ (nginx can serve the folder itself: docs/deploy.md).
 DOWNLOADS_ROOT = Path(env("DOWNLOADS_ROOT", default=str(BASE_DIR / "var" / "downloads")))
+# Every import rebuilds them, as a task after it (api/apps.py).
+DOWNLOADS_AFTER_IMPORT = env.bool("DOWNLOADS_AFTER_IMPORT", default=True)

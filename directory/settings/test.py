@@ -15,3 +15,6 @@ WHITENOISE_USE_FINDERS = True
 # Each test reads the tags' versions from the cache it cleared, not from what this process read
 # in an earlier test (tests/test_http_caching.py checks the interval with its own value).
 PAGE_CACHE_VERSION_CHECK_SECONDS = 0
+# Tests that seed data don't write the bulk downloads; tests/test_downloads.py builds them into
+# a folder of its own.
+DOWNLOADS_AFTER_IMPORT = False
