@@ -5,8 +5,6 @@ same for every visitor of a URL, and any cache keeps the languages apart by URL.
 from django.conf import settings
 from django.utils import translation
 
-SPANISH = "es"
-
 
 def translated(obj, field: str) -> str:
     """An editor-written text in the active language: `<field>_es` when Spanish is active and
@@ -17,13 +15,6 @@ def translated(obj, field: str) -> str:
         if text:
             return text
     return getattr(obj, field)
-
-
-def is_untranslated(obj, field: str) -> bool:
-    """True when Spanish is active and `<field>_es` is empty: the page shows the English and
-    says so."""
-    language = translation.get_language()
-    return language != settings.LANGUAGE_CODE and not getattr(obj, f"{field}_{language}", "")
 
 
 def language_of_path(path: str) -> str:
@@ -67,7 +58,8 @@ class LocaleFromPathMiddleware:
 
 
 def language_links(request) -> list[dict]:
-    """The page in each language: for the switch in the header and the hreflang links."""
+    """The page in each language, with its query: for the switch in the header (the hreflang
+    links are made from the canonical URL, `in_language` in core/templatetags/translated.py)."""
     if not is_translated_path(request.path_info):
         return []
     query = request.META.get("QUERY_STRING", "")
