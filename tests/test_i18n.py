@@ -217,3 +217,17 @@ def test_each_page_tells_search_engines_its_language_in_json_ld(client, guide):
         [web_page] = [d for d in map(json.loads, blocks) if d["@type"] == "WebPage"]
         assert web_page["inLanguage"] == language
         assert web_page["url"] == f"http://testserver{path}"
+
+
+def test_pages_answered_before_the_view_are_in_the_language_of_their_own_path(client):
+    """The cross-origin refusal (and the 400 and 503 pages, answered by middleware before the
+    view) speak the path's language, not the language the thread's previous request left."""
+    forged = {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}
+    client.get("/es/")  # leaves Spanish active in this thread, as a server's last request may
+    english = client.post("/corrections/", {"proposed_value": "x"}, headers=forged)
+    assert english.status_code == 403
+    assert html_lang(english.content.decode()) == "en"
+    assert "Please send the form from this site" in english.content.decode()
+    spanish = client.post("/es/corrections/", {"proposed_value": "x"}, headers=forged)
+    assert html_lang(spanish.content.decode()) == "es"
+    assert "Please send the form from this site" not in spanish.content.decode()

@@ -51,13 +51,14 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The path's language, before anything here answers with a page of its own (503, 400, 403).
+    "core.i18n.LocaleFromPathMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
     "core.crossorigin.CrossOriginProtectionMiddleware",
     # Cached public pages are answered here; the middleware below never runs for them.
     "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "core.i18n.LocaleFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
