@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import POSTGRES, PYTHON, REPO, build_database, say
+from load import POSTGRES, PYTHON, REPO, build_database, say, write_between
 
 START, END = "<!-- api-benchmark:start -->", "<!-- api-benchmark:end -->"
 SEARCHES = {
@@ -165,15 +165,6 @@ def section(args, results) -> str:
     )
 
 
-def write(path: Path, text: str) -> None:
-    doc = path.read_text(encoding="utf-8")
-    if START in doc and END in doc:
-        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(doc, encoding="utf-8")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--programs", type=int, default=1_000_000)
@@ -193,7 +184,7 @@ def main(argv=None):
     results = measure(database, args.depth, args.repeat)
     print(table(results))
     if args.write:
-        write(Path(args.write), section(args, results))
+        write_between(Path(args.write), section(args, results), START, END)
         print(f"Wrote {args.write}")
     return 0
 

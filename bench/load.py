@@ -696,15 +696,20 @@ def verdicts(real_single, scale):
     return lines
 
 
-def write(path, report):
-    text = path.read_text() if path.exists() else "# Performance\n"
-    block = f"{START}\n{report}\n{END}"
-    if START in text:
-        before, rest = text.split(START, 1)
-        text = before + block + rest.split(END, 1)[1]
+def write_between(path, block, start, end, empty=""):
+    """`block` (its markers included) in place of what stands from `start` to `end` in `path`,
+    or at its end; the rest of the file is kept. bench/api.py and bench/readability.py too."""
+    text = path.read_text(encoding="utf-8") if path.exists() else empty
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
+
+
+def write(path, report):
+    write_between(path, f"{START}\n{report}\n{END}", START, END, empty="# Performance\n")
     say(f"Written to {path}")
 
 

@@ -22,6 +22,9 @@ from pathlib import Path
 import markdown
 import textstat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import write_between  # bench/ is not a package: its folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = ROOT / "fixtures" / "guides"
 START, END = "<!-- readability:start -->", "<!-- readability:end -->"
@@ -108,15 +111,6 @@ def textstat_version() -> str:
     return ".".join(map(str, version)) if isinstance(version, tuple) else str(version)
 
 
-def write(path: Path, text: str) -> None:
-    doc = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in doc and END in doc:
-        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(doc, encoding="utf-8")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", metavar="PATH", help="write the section into PATH")
@@ -124,7 +118,7 @@ def main(argv=None):
     found = list(rows())
     print(table(found))
     if args.write:
-        write(Path(args.write), section(found))
+        write_between(Path(args.write), section(found), START, END)
         print(f"Wrote {args.write}")
     return 0
 
