@@ -1,8 +1,8 @@
 """The bulk downloads: the whole public directory (programs, schools, careers) as CSV and as JSON
 Lines, with a manifest.json that lists each file's build date, row count, size and SHA-256.
 
-`manage.py build_downloads` (api/management/commands/build_downloads.py, run by `make data`
-after the imports) writes them into DOWNLOADS_ROOT from exactly what the public pages show:
+`manage.py build_downloads` (api/management/commands/build_downloads.py, queued after every
+import by api/apps.py) writes them into DOWNLOADS_ROOT from exactly what the public pages show:
 Program.objects.published() (no drafts, nothing a record-quality rule holds back), the schools
 with such programs, the published careers; nothing personal. /downloads/<name> serves them
 (api/pages.py).

@@ -1,5 +1,5 @@
 """manage.py build_downloads: write the bulk downloads (api/downloads.py says what they hold)
-into DOWNLOADS_ROOT, then their manifest.json. Run after each import (`make data` does).
+into DOWNLOADS_ROOT, then their manifest.json. Every import queues it (api/apps.py, api/tasks.py).
 
 Rows are read in chunks (.iterator) and written as they come, in one pass per dataset into its
 CSV and its JSON Lines file, each under a temporary name in the same folder; only once every
