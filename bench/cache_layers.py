@@ -7,7 +7,7 @@ The layers, and the pages each one serves:
 - recent-pages: the page cache's per-process tier (core.pagecache.recent_pages), which saves
   reading and decompressing a hot page from the shared cache; "off" reads it every time.
 - facets: the listing's facet counts in the shared cache (finder/facets.py).
-- filter-form: the listing's rendered filter form, a `{% cache %}` fragment
+- filter-form: the listing's rendered filter form, a `{% compressed_cache %}` fragment
   (templates/finder/program_list.html, keyed by Facets.form_cache_key).
 - corrections-form: the footer corrections form rendered once per process
   (corrections/templatetags/corrections.py).
@@ -71,7 +71,7 @@ LAYERS = [
     ("page", "whole pages, shared cache", HTML_PAGES),
     ("recent-pages", "page cache's per-process tier", HTML_PAGES),
     ("facets", "facet counts, shared cache", ["listing", "heavy listing"]),
-    ("filter-form", "rendered filter form, shared cache", ["listing", "heavy listing"]),
+    ("filter-form", "rendered filter form, shared cache and per process", ["listing", "heavy listing"]),
     ("corrections-form", "footer form, per process", HTML_PAGES),
     ("markdown", "guide Markdown, per process", ["guide"]),
     ("export", "finished CSV, shared cache", ["CSV export"]),
@@ -94,6 +94,7 @@ def switches():
     from django.core.cache.backends.dummy import DummyCache
 
     from core import pagecache
+    from core.recent import Recent
 
     found = {}
 
@@ -102,7 +103,7 @@ def switches():
 
     found["page"] = (page_cache(600), page_cache(0))
     if hasattr(pagecache, "recent_pages"):
-        kept, none = pagecache.recent_pages, pagecache.RecentPages(size=0)
+        kept, none = pagecache.recent_pages, Recent(size=0)
         found["recent-pages"] = (
             lambda: setattr(pagecache, "recent_pages", kept),
             lambda: setattr(pagecache, "recent_pages", none),

@@ -33,6 +33,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, urlencode
 from django.utils.translation import get_language
 
+from .recent import Recent
 from .tags import LISTINGS, SITE, tag_versions
 
 
@@ -97,28 +98,6 @@ def not_modified(request, etag) -> bool:
     return etag in parse_etags(request.headers.get("If-None-Match", ""))
 
 
-class RecentPages:
-    """This process's most recently served pages, decompressed: a hot page is read from the
-    shared cache only when one of its tags moved."""
-
-    def __init__(self, size):
-        self.size, self.pages, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key, page):
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
-
-
 class FirstRequests:
     """URLs asked for once within the last PAGE_CACHE_SECONDS, in this process (like nginx's
     `proxy_cache_min_uses 2`): a URL of a search is stored only when asked for again, so a flood
@@ -146,7 +125,9 @@ class FirstRequests:
             self.first_asked.clear()
 
 
-recent_pages = RecentPages(size=200)
+# This process's most recently served pages, decompressed: a hot page is read from the shared
+# cache only when one of its tags moved.
+recent_pages = Recent(size=200)
 first_requests = FirstRequests(size=10_000)
 
 

@@ -11,6 +11,7 @@ AppConfig.ready); a bulk load calls `pages_changed()`. Nothing is deleted: stale
 longer read and expire. core/pagecache.py stores whole pages under these tags.
 """
 
+import pickle
 import threading
 import time
 
@@ -19,6 +20,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.translation import get_language
+
+from .recent import Recent
 
 SITE, LISTINGS = "site", "listings"
 # A record's tag is kept a day after it was last read or moved; a tag the cache no longer holds
@@ -109,15 +112,26 @@ def key_text(versions: tuple[int, ...]) -> str:
 KEPT_SECONDS = 3600
 
 
-def kept(key: str, versions: tuple[int, ...], make):
-    """What `make()` returns, from the shared cache while `versions` stand (a page's record,
-    its schema.org data). A record a visitor may not see raises Http404 in `make`, and nothing
-    is kept."""
+# This process's most recently used records, pickled: the tier in front of the shared cache.
+recent_records = Recent(size=500)
+
+
+def kept(key: str, versions: tuple[int, ...], make, worth_keeping=None):
+    """What `make()` returns, from this process or the shared cache while `versions` stand (a
+    page's record, its schema.org data). A record a visitor may not see raises Http404 in
+    `make`, and nothing is kept; nor when `worth_keeping()`, asked only then, says no. Each call
+    gets its own copy: a view may add to a record."""
     key = f"{key}:{get_language()}:{key_text(versions)}"  # records hold translated labels
+    pickled = recent_records.get(key)
+    if pickled is not None:
+        return pickle.loads(pickled)
     value = cache.get(key)
     if value is None:
         value = make()
+        if worth_keeping is not None and not worth_keeping():
+            return value
         cache.set(key, value, KEPT_SECONDS)
+    recent_records.put(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), KEPT_SECONDS)
     return value
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from careers.models import Accreditor, Career, Certification, PublishStatus
+from core.choices import ChoiceLabels
 
 from .costs import cost_of
 from .outcomes import GraduateOutcomes, OutcomeFlag, with_latest
@@ -58,7 +59,7 @@ class DeliveryFormat(models.TextChoices):
     HYBRID = "hybrid", _("Hybrid (online and on campus)")
 
 
-class School(models.Model):
+class School(ChoiceLabels, models.Model):
     unitid = models.PositiveIntegerField("IPEDS unit ID", unique=True)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200)
@@ -148,7 +149,7 @@ class School(models.Model):
         return reverse("programs:school_detail", kwargs={"unitid": self.unitid, "slug": self.slug})
 
 
-class Program(models.Model):
+class Program(ChoiceLabels, models.Model):
     class LengthUnit(models.TextChoices):
         CLOCK_HOURS = "clock-hours", _("clock hours")
         CREDIT_HOURS = "credit-hours", _("credit hours")

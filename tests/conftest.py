@@ -28,8 +28,15 @@ def english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Pages and rate-limit counters live in the caches: every test starts with none."""
+    """Pages and rate-limit counters live in the caches, and their most recent in this process
+    (core/recent.py), which also remembers the URLs asked for once: every test starts with
+    none."""
     from django.core.cache import caches
+
+    from core.pagecache import first_requests
+    from core.recent import Recent
 
     for cache in caches.all():
         cache.clear()
+    Recent.clear_all()
+    first_requests.clear()

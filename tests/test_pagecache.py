@@ -4,7 +4,6 @@ another, and fresh as soon as published data changes."""
 import pytest
 from django.test import Client
 
-from core.pagecache import RecentPages
 from programs.models import Program
 
 from .factories import ProgramFactory, SchoolFactory
@@ -99,15 +98,6 @@ def test_listing_keys_on_its_parameters_only(program):
 def test_form_posts_and_non_200_answers_are_never_cached(program):
     assert "X-Page-Cache" not in Client().get("/programs/999999/")
     assert "X-Page-Cache" not in Client().get("/corrections/")
-
-
-def test_a_process_keeps_only_its_most_recently_served_pages():
-    pages = RecentPages(size=2)
-    pages.put("a", 1)
-    pages.put("b", 2)
-    pages.get("a")  # "a" is now the more recent
-    pages.put("c", 3)
-    assert (pages.get("a"), pages.get("b"), pages.get("c")) == (1, None, 3)
 
 
 def test_a_new_certification_route_shows_at_once_on_the_cached_page():
