@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.recent import Recent
 from core.tags import LISTINGS, SITE, key_text, versions_of
 from core.templatetags.figures import dollars
 from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
@@ -28,6 +29,9 @@ from .filters import FLAGS, STEPS, UP_TO
 # Counts kept this long after they were counted, so that after an edit there are counts to show
 # while they are counted again.
 FACET_CACHE_SECONDS = 24 * 60 * 60
+# This process's most recently used current counts (never stale ones), in front of the shared
+# cache; read only, never changed.
+recent_counts = Recent(size=1000)
 # One recount of a combination asked for at a time (a task that fails is asked for again then).
 RECOUNT_GUARD_SECONDS = 5 * 60
 STEP_LABELS = {
@@ -68,12 +72,17 @@ class Facets:
         """{"version", "counts"} of this combination: as kept, and a recount asked for when
         they are stale; counted here only when none are kept."""
         current = versions_of(SITE, LISTINGS)
+        kept = recent_counts.get((self.key, current))
+        if kept is not None:
+            return kept
         kept = cache.get(self.key)
         if kept is not None and kept["version"] != current:
             self.ask_for_recount(current)
             kept = cache.get(self.key)  # counted already when tasks run at once (development)
         if kept is None:
             kept = self.recount(current)
+        if kept["version"] == current:
+            recent_counts.put((self.key, current), kept, FACET_CACHE_SECONDS)
         return kept
 
     def recount(self, version):
@@ -182,8 +191,15 @@ class Facets:
 
     # Showing them
 
+    def labelled_form(self):
+        """The filter form with every choice labelled with its count. Asked for by the listing's
+        template only when its rendered form is not kept (`form_cache_key`)."""
+        if not getattr(self, "_labelled", False):
+            self.label_form()
+            self._labelled = True
+        return self.filterset.form
+
     def label_form(self):
-        """Label every choice of the filter form with its count; once per page render."""
         counts, form = self.counts, self.filterset.form
         fields = form.fields
         for name in ("career", "state", "credential", "sector"):

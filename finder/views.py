@@ -18,7 +18,8 @@ from core.i18n import translated
 from core.maps import results_map
 from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin, trail
-from core.tags import SITE, versions_of
+from core.recent import Recent
+from core.tags import LISTINGS, SITE, kept, key_text, versions_of
 from programs.models import Program
 from programs.views import programs_crumb
 
@@ -29,6 +30,8 @@ from .selections import compare_list, shortlist, update_urls
 
 CARD_TEMPLATE = "programs/includes/program_card.html"
 CARD_SECONDS = 3600
+# This process's most recently shown cards, in front of the shared cache.
+recent_cards = Recent(size=2000)
 # Where a card's per-request parts go in its kept HTML: comments, which no escaped value can
 # spell (autoescaping turns "<" into "&lt;").
 DISTANCE_SLOT = mark_safe("<!--card:distance-->")
@@ -37,11 +40,12 @@ BACK_SLOT = mark_safe("<!--card:back-->")
 
 def program_cards(programs, request) -> list[str]:
     """Each program's card (programs/includes/program_card.html) as HTML. A card is made once
-    and kept in the shared cache under the versions of what it shows (`site`: careers, record
-    rules; `program:<pk>`: the program and its school) and whether it is in this visitor's
-    compare list and shortlist; what changes per request is put in afterwards: the distance
-    from the ZIP code searched around, and the page the card's buttons come back to. One
-    cache read for the versions (none while this process holds them fresh), one for the cards."""
+    and kept in the shared cache and this process under the versions of what it shows (`site`:
+    careers, record rules; `program:<pk>`: the program and its school) and whether it is in this
+    visitor's compare list and shortlist; what changes per request is put in afterwards: the
+    distance from the ZIP code searched around, and the page the card's buttons come back to.
+    One cache read for the versions (none while this process holds them fresh), one for the
+    cards (none while this process holds them all)."""
     if not programs:
         return []
     session = request.session
@@ -52,13 +56,15 @@ def program_cards(programs, request) -> list[str]:
         f"card:v1:{language}:{p.pk}:{site}-{version}:{p.pk in compared:d}{p.pk in saved:d}"
         for p, version in zip(programs, versions, strict=True)
     ]
-    kept = cache.get_many(keys)
+    held = {key: html for key in keys if (html := recent_cards.get(key)) is not None}
+    if len(held) < len(keys):
+        held |= cache.get_many([key for key in keys if key not in held])
     made = {}
     template = None
     for program, key in zip(programs, keys, strict=True):
-        if key not in kept:
+        if key not in held:
             template = template or get_template(CARD_TEMPLATE)
-            kept[key] = made[key] = template.render(
+            held[key] = made[key] = template.render(
                 {
                     "program": program,
                     "distance_slot": DISTANCE_SLOT,
@@ -69,12 +75,14 @@ def program_cards(programs, request) -> list[str]:
             )
     if made:
         cache.set_many(made, CARD_SECONDS)
+    for key in keys:
+        recent_cards.put(key, held[key], CARD_SECONDS)
     back = escape(request.get_full_path())
     away = _("%(miles)s miles away")
     cards = []
     for program, key in zip(programs, keys, strict=True):
         distance = getattr(program, "distance_miles", None)  # only near a ZIP code
-        html = kept[key].replace(
+        html = held[key].replace(
             DISTANCE_SLOT,
             ""
             if distance is None
@@ -82,6 +90,32 @@ def program_cards(programs, request) -> list[str]:
         )
         cards.append(mark_safe(html.replace(BACK_SLOT, back)))
     return cards
+
+
+class ListingRows:
+    """The filtered, sorted programs as the paginator reads them: their number is the facet
+    total (no COUNT query), and a page's programs are kept, per combination of filters, sort and
+    page, under the versions of `site` and `listings` (core/tags.py `kept`): precomputed rows, so
+    a listing asked for again builds and runs no query until an edit moves those tags. With an
+    invalid value in the form (which may empty the list) they are read afresh."""
+
+    def __init__(self, filterset, facets):
+        self.filterset, self.facets = filterset, facets
+        self.page_key = None  # what names the page read last, with its versions, when kept
+
+    def __len__(self):
+        return self.facets.total
+
+    def __getitem__(self, rows: slice):
+        def read():
+            return list(self.filterset.qs[rows])
+
+        if self.filterset.is_bound and self.filterset.form.errors:
+            return read()
+        key = f"listing-rows:{self.facets.key}:{self.filterset.sort_key}:{rows.start}:{rows.stop}"
+        versions = versions_of(SITE, LISTINGS)
+        self.page_key = f"{key}:{key_text(versions)}"
+        return kept(key, versions, read)
 
 
 class PageOutOfRange(Exception):
@@ -111,12 +145,11 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
     filterset_class = ProgramFilter
     template_name = "finder/program_list.html"
     paginate_by = 20
-    strict = False  # the filterset reports invalid values itself and applies the rest
 
     def get(self, request, *args, **kwargs):
         """The filter form sends every field; redirect to the short URL worth sharing."""
         sent = [(name, value) for name, values in request.GET.lists() for value in values]
-        kept = [
+        wanted = [
             (name, value)
             for name, value in sent
             if value != ""
@@ -124,15 +157,20 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
                 name == "radius" and value == str(DEFAULT_RADIUS) and not request.GET.get("zip")
             )
         ]
-        if kept != sent:
-            return redirect(self.listing_url(kept))
+        if wanted != sent:
+            return redirect(self.listing_url(wanted))
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        # Not strict: the valid values apply and the invalid ones' errors are shown.
+        self.filterset.is_valid()
+        self.object_list = ListingRows(self.filterset, self.facets)
         try:
-            return super().get(request, *args, **kwargs)
+            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            return self.render_to_response(context)
         except PageOutOfRange as out_of_range:
-            kept = [(name, value) for name, value in kept if name != "page"]
+            wanted = [(name, value) for name, value in wanted if name != "page"]
             if out_of_range.number > 1:
-                kept.append(("page", out_of_range.number))
-            return redirect(self.listing_url(kept))
+                wanted.append(("page", out_of_range.number))
+            return redirect(self.listing_url(wanted))
 
     def listing_url(self, params):
         return f"{self.request.path}?{urlencode(params)}" if params else self.request.path
@@ -156,12 +194,6 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
     @cached_property
     def facets(self):
         return Facets(self.filterset)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        """The total comes with the facet counts, so the paginator needn't COUNT again."""
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.facets.total
-        return paginator
 
     def valid_filters(self):
         return self.filterset.valid
@@ -229,7 +261,6 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
-        self.facets.label_form()
         programs = list(context["object_list"])
         figure = SORTED_FIGURES.get(filterset.sort_key)
         known = programs if figure is None else [p for p in programs if _has_figure(p, figure)]
@@ -273,4 +304,6 @@ class ProgramListView(PageCacheQueryMixin, PageMixin, FilterView):
                 points=[(p.pk, p.school.latitude, p.school.longitude) for p in shown],
                 radius_miles=filterset.radius_miles,
             )
+            # The map drawn is kept with the rows it shows (the template's fragment).
+            context["results_map_key"] = self.object_list.page_key
         return context
