@@ -19,6 +19,7 @@ At most six queries a search: five on PostgreSQL (four on SQLite), one more to l
 the first search after an edit also reads the vocabulary (search/vocabulary.py).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
@@ -29,6 +30,8 @@ from django.utils.translation import gettext as _
 
 from careers.models import Career, Certification
 from core.i18n import translated
+from core.pagecache import first_requests
+from core.tags import KEPT_SECONDS, LISTINGS, SITE, kept, versions_of
 from programs.models import Program, School
 
 from .plain import by_words, closest_names, every_word_in
@@ -97,6 +100,21 @@ def site_search(query: str) -> SearchResults:
         more=frozenset(kind for kind, (rows, limit) in groups.items() if len(rows) > limit),
         understood=understood,
         finder_link=finder_link(understood, careers),
+    )
+
+
+def kept_search(query: str) -> SearchResults:
+    """`site_search(query)`, kept under the versions of `site` and `listings` (core/tags.py: an
+    edit or an import moves them) once the same query comes a second time within the hour in
+    this process, as the page cache stores a search's page only when asked for again: a flood
+    of one-off queries keeps nothing. A visitor with a session, whose pages are never stored,
+    gets a popular search from here."""
+    key = "search-results:" + hashlib.sha256(query.encode()).hexdigest()
+    return kept(
+        key,
+        versions_of(SITE, LISTINGS),
+        lambda: site_search(query),
+        worth_keeping=lambda: first_requests.asked_before(key, KEPT_SECONDS),
     )
 
 

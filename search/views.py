@@ -6,7 +6,7 @@ from core.pagecache import PageCacheQueryMixin, normalised_text
 from core.pages import PageMixin
 
 from .forms import SearchForm
-from .ranking import site_search
+from .ranking import kept_search
 
 
 class SearchView(PageCacheQueryMixin, PageMixin, TemplateView):
@@ -18,7 +18,7 @@ class SearchView(PageCacheQueryMixin, PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = SearchForm(self.request.GET or None)
-        results = site_search(form.cleaned_data["q"]) if form.is_valid() else None
+        results = kept_search(form.cleaned_data["q"]) if form.is_valid() else None
         return super().get_context_data(form=form, results=results, **kwargs)
 
     def get_page_cache_query(self, context):
