@@ -151,6 +151,9 @@ def cached_response(request) -> HttpResponse | None:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(page["body"], content_type=page["content_type"])
+        # CommonMiddleware, which would add it, comes later: without it gunicorn sends the
+        # page chunked, and nginx keeps and serves it chunked (an extra write per hit).
+        response["Content-Length"] = str(len(page["body"]))
     response["Content-Language"] = page["language"]
     public_headers(response, page["etag"])
     response["X-Page-Cache"] = "hit"

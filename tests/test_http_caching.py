@@ -42,6 +42,15 @@ def test_public_pages_say_any_cache_may_keep_them_and_revalidate(program):
         assert "Cookie" in page["Vary"]
 
 
+def test_a_page_from_the_cache_says_its_length(program):
+    """Without Content-Length gunicorn sends it chunked, and nginx keeps and serves it so."""
+    url = program.get_absolute_url()
+    Client().get(url)
+    hit = Client().get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Content-Length"] == str(len(hit.content))
+
+
 def test_a_known_etag_is_answered_with_304_and_no_body(program, django_assert_num_queries):
     url = program.get_absolute_url()
     etag = Client().get(url)["ETag"]
