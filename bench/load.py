@@ -452,6 +452,7 @@ def throughput(args):
             runs.append(results)
         counts = query_counts(REAL_DB, list({*PAGES.values(), *SCALE_URLS.values()}))
         single = {label: single_requests(uncached, path, 20) for label, path in SCALE_URLS.items()}
+        single["new search"] = new_searches(uncached)
     finally:
         if nginx:
             nginx.stop()
@@ -479,6 +480,17 @@ def single_requests(server, path, repeat):
     flush_redis(server.redis_db)
     cold = timed(server.url(path))
     return cold, statistics.median(timed(server.url(path)) for _ in range(repeat))
+
+
+def new_searches(server, word="phlebotomy", count=10):
+    """Median ms of `count` searches for `word`, each spelled with other capitals: a query text
+    not asked before, so its results are not kept (search/ranking.py `kept_search`) and the
+    search runs in full, as for a query nobody made in the last hour."""
+    spellings = [
+        "".join(c.upper() if (n >> k) & 1 else c for k, c in enumerate(word))
+        for n in range(1, count + 1)
+    ]
+    return statistics.median(timed(server.url(f"/search/?q={q}")) for q in spellings)
 
 
 def pending_tasks(database):
@@ -530,6 +542,8 @@ def scale_part(args):
             for label, path in SCALE_URLS.items():
                 times[label] = single_requests(server, path, 3 if label == "search" else 10)
                 say(f"  {label:22} first {times[label][0]:8.1f} ms, then {times[label][1]:8.1f} ms")
+            times["new search"] = new_searches(server)
+            say(f"  new search             {times['new search']:8.1f} ms")
             edit = after_edit(server)
             drained = f"{edit['drained']:.1f} s" if edit["drained"] is not None else "not yet"
             say("  after an edit: slowest "
@@ -577,9 +591,13 @@ def render(args, rows, real, scale, load_average, seconds):
         f"- wrk: 2 threads, {args.connections} connections, {args.duration} s per measurement, "
         f"on the same 2 cores as the server; median of {args.runs} runs, each ratio taken "
         "within its run",
-        "- Uncached: the page cache off (`PAGE_CACHE_SECONDS=0`), so every request runs the view "
-        "and renders the page; the listing's facet counts and its rendered filter form come from "
-        "the shared cache after the first request for that filter combination, as in production. "
+        "- Uncached: the page cache off (`PAGE_CACHE_SECONDS=0`), as for a visitor with a session, "
+        "so every request runs the view and renders the page; what the view reads comes from the "
+        "shared cache and each process's recent copies after the first request, as in "
+        "production, kept under the versions of what it shows: the listing's facet counts, rows, "
+        "filter form and map per filter combination, a program's record and body, a guide's "
+        "parts, a search's results once its query came twice (a new query's search is in the "
+        "growth table below). "
         "Cached: served from the page cache in Redis, as for any visitor without a session. "
         "Ceiling: the same page's HTML as a static file, served by the same gunicorn and "
         "WhiteNoise.",
@@ -629,7 +647,12 @@ def render(args, rows, real, scale, load_average, seconds):
         "",
         "One request at a time to gunicorn (same settings, page cache off). *First*: the first "
         "request after the shared cache was emptied, so the facet counts are computed; *then*: "
-        "the median of the next 10 requests (3 for search). The sizes are SYNTHETIC programs "
+        "the median of the next 10 requests (3 for search): the listing's rows and a search's "
+        "results asked for again are kept (finder/views.py `ListingRows`, search/ranking.py "
+        "`kept_search`), so *then* is that path, while *first* and *after an edit* make them "
+        "afresh. *New search*: the median of 10 searches for the same word spelled with other "
+        "capitals, each a query text not asked before, so run in full. The sizes are "
+        "SYNTHETIC programs "
         "made by `bench/scale_data.py`, each in a database of its own; the first row "
         "is the real data. On the synthetic sizes the tasks run off the request as in "
         f"production (`TASKS_BACKEND={TASKS_DB}` and a `manage.py db_worker`), and *after an "
@@ -640,8 +663,9 @@ def render(args, rows, real, scale, load_average, seconds):
         "",
         "| programs | heavy listing first / then / after an edit ms | × real | unfiltered first "
         "page first / then / after an edit ms | × real | search first / then / after an edit ms "
-        "| × real | tasks after the edit | SQL queries (listing, first page, search) |",
-        "|---|--:|--:|--:|--:|--:|--:|--|--|",
+        "| × real | new search ms | tasks after the edit | SQL queries (listing, first page, "
+        "search) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--|--|",
     ]
     table = [("real data (6,196)", real_single, real_counts, None)]
     table += [(f"{s['size']:,} synthetic", s["times"], s["queries"], s["edit"]) for s in scale]
@@ -652,6 +676,7 @@ def render(args, rows, real, scale, load_average, seconds):
             after = f"{edit['slowest'][key]:,.0f}" if edit else "–"
             cells.append(f"{first:,.0f} / {then:,.0f} / {after}")
             cells.append(f"{then / real_single[key][1]:.1f}x")
+        cells.append(f"{times['new search']:,.0f}")
         tasks = ""
         if edit:
             done = f"done {edit['drained']:.1f} s" if edit["drained"] is not None else "not done"
