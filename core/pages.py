@@ -1,11 +1,24 @@
 """What every page gives base.html: title, description, canonical URL, breadcrumbs, JSON-LD."""
 
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 SITE_NAME = gettext_lazy("Allied Health Training Directory")
+
+
+def page_url(name: str) -> str:
+    """The URL of a page that takes no arguments ("careers:home"), reversed once per process,
+    language (Spanish pages are under /es/) and script prefix."""
+    return _page_url(name, get_language(), get_script_prefix())
+
+
+@cache
+def _page_url(name, language, prefix) -> str:
+    return reverse(name)
 
 
 def crumb(name: str, url: str) -> dict:
@@ -14,7 +27,7 @@ def crumb(name: str, url: str) -> dict:
 
 def trail(*crumbs: dict) -> list[dict]:
     """Home, then the given crumbs: the page's breadcrumb trail."""
-    return [crumb(_("Home"), reverse("careers:home")), *crumbs]
+    return [crumb(_("Home"), page_url("careers:home")), *crumbs]
 
 
 def breadcrumb_list(request, crumbs: list[dict]) -> dict:
@@ -47,7 +60,7 @@ def web_page(request, url: str, title, description) -> dict:
         "isPartOf": {
             "@type": "WebSite",
             "name": str(SITE_NAME),
-            "url": request.build_absolute_uri(reverse("careers:home")),
+            "url": request.build_absolute_uri(page_url("careers:home")),
         },
     }
 

@@ -1,17 +1,15 @@
 """The visitor's shortlist and compare list, kept in their session (no account needed), and the
 views that add to them, show the shortlist and send it to the compare page (compare.py)."""
 
-import functools
-
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from core.pages import PageMixin, safe_local_path
+from core.pages import PageMixin, page_url, safe_local_path
 from programs.models import Program
 
 COMPARE_LIMIT = 4
@@ -60,17 +58,11 @@ class ProgramSelection:
 
 def update_urls() -> dict:
     """Where the add/remove buttons send, in the page's language (so that what they say back is
-    too): reversed once per process and language."""
-    return _update_urls(get_language())
-
-
-@functools.cache
-def _update_urls(language) -> dict:
-    with override(language):
-        return {
-            "compare": reverse("finder:compare_update"),
-            "shortlist": reverse("finder:shortlist_update"),
-        }
+    too)."""
+    return {
+        "compare": page_url("finder:compare_update"),
+        "shortlist": page_url("finder:shortlist_update"),
+    }
 
 
 def compare_list(session):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from careers.models import PublishStatus
-from core.pages import PageMixin, crumb, trail
+from core.pages import PageMixin, crumb, page_url, trail
 
 from .costs import CostBasis, cost_basis_expression
 from .models import Program
@@ -42,7 +42,7 @@ class AboutDataView(PageMixin, TemplateView):
 
     def get_breadcrumbs(self):
         return trail(
-            crumb(_("Programs"), reverse("finder:program_list")),
+            crumb(_("Programs"), page_url("finder:program_list")),
             crumb(_("About the data"), reverse("programs:about_data")),
         )
 

@@ -5,7 +5,6 @@ The listing, its CSV download, compare and the shortlist are the finder's (finde
 
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
@@ -13,7 +12,7 @@ from django.views.generic import DetailView
 from core.geography import state_name
 from core.i18n import translated
 from core.maps import place_map
-from core.pages import PageMixin, crumb, trail
+from core.pages import PageMixin, crumb, page_url, trail
 from core.tags import SITE, kept, versions_of
 
 from . import structured_data
@@ -22,7 +21,7 @@ from .models import Program, School
 
 
 def programs_crumb():
-    return crumb(_("Programs"), reverse("finder:program_list"))
+    return crumb(_("Programs"), page_url("finder:program_list"))
 
 
 class ProgramBody:
