@@ -696,18 +696,19 @@ def format_counts(counts):
 
 
 def verdicts(real_single, scale):
-    """Sentences on the 1M targets: <= 3x the real data's time, and the heavy listing <= 100 ms."""
+    """Sentences on the 1M targets: <= 3x the real data's time and <= 100 ms, kept or not."""
     biggest = max(scale, key=lambda s: s["size"], default=None)
     if biggest is None:
         return []
     lines = []
     for key in ("heavy listing", "unfiltered first page"):
         then, real = biggest["times"][key][1], real_single[key][1]
-        ok = then <= 3 * real and (key != "heavy listing" or then <= 100)
-        limit = " and ≤ 100 ms" if key == "heavy listing" else ""
+        afresh = biggest["edit"]["slowest"][key]  # its rows read again, as after any edit
+        ok = then <= 3 * real and max(then, afresh) <= 100
         lines.append(
-            f"- {key} at {biggest['size']:,} programs: {then:.0f} ms against {real:.0f} ms on "
-            f"the real data ({then / real:.1f}x; target ≤ 3x{limit}): "
+            f"- {key} at {biggest['size']:,} programs: {then:.0f} ms with its rows kept, against "
+            f"{real:.0f} ms on the real data ({then / real:.1f}x), and at most {afresh:.0f} ms "
+            "with them read afresh after an edit (target ≤ 3x and ≤ 100 ms): "
             + ("met." if ok else "**missed**.")
         )
     slowest = biggest["edit"]["slowest"]

@@ -69,11 +69,24 @@ STEPS = [
 ]
 
 
+class SharedChoicesField(django_filters.fields.ChoiceField):
+    """A choice field that each form copies cheaply: Django deep-copies every field of every
+    form, choice lists included (the 56 states again), yet nothing changes a field's choices in
+    place (the facet labels replace them whole, finder/facets.py). The copy is Django's copy
+    of any field (its own widget, error messages and validators) sharing the choice list."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class ChoiceFilter(django_filters.ChoiceFilter):
     """A choice filter that each FilterSet copies cheaply: django-filters deep-copies every
     filter per FilterSet, choice lists included (the 56 states took most of it), yet nothing
     changes a filter's choices in place (the career and certification lists are replaced
-    whole). The copy has its own `extra` and its own FilterMethod, and shares the rest."""
+    whole). The copy has its own `extra` and its own FilterMethod, and shares the rest. Its
+    form field is copied cheaply too (SharedChoicesField)."""
+
+    field_class = SharedChoicesField
 
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
