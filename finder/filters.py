@@ -70,10 +70,8 @@ STEPS = [
 
 
 class SharedChoicesField(django_filters.fields.ChoiceField):
-    """A choice field that each form copies cheaply: Django deep-copies every field of every
-    form, choice lists included (the 56 states again), yet nothing changes a field's choices in
-    place (the facet labels replace them whole, finder/facets.py). The copy is Django's copy
-    of any field (its own widget, error messages and validators) sharing the choice list."""
+    """Copied per form as any Django field (own widget, messages, validators) but sharing its
+    choice list, which nothing changes in place (facet labels replace it whole)."""
 
     def __deepcopy__(self, memo):
         return forms.Field.__deepcopy__(self, memo)
@@ -83,8 +81,7 @@ class ChoiceFilter(django_filters.ChoiceFilter):
     """A choice filter that each FilterSet copies cheaply: django-filters deep-copies every
     filter per FilterSet, choice lists included (the 56 states took most of it), yet nothing
     changes a filter's choices in place (the career and certification lists are replaced
-    whole). The copy has its own `extra` and its own FilterMethod, and shares the rest. Its
-    form field is copied cheaply too (SharedChoicesField)."""
+    whole). The copy has its own `extra` and its own FilterMethod, and shares the rest."""
 
     field_class = SharedChoicesField
 
