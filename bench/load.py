@@ -540,7 +540,7 @@ def scale_part(args):
             worker = Worker(server)
             times = {}
             for label, path in SCALE_URLS.items():
-                times[label] = single_requests(server, path, 3 if label == "search" else 10)
+                times[label] = single_requests(server, path, 10)
                 say(f"  {label:22} first {times[label][0]:8.1f} ms, then {times[label][1]:8.1f} ms")
             times["new search"] = new_searches(server)
             say(f"  new search             {times['new search']:8.1f} ms")
@@ -647,11 +647,12 @@ def render(args, rows, real, scale, load_average, seconds):
         "",
         "One request at a time to gunicorn (same settings, page cache off). *First*: the first "
         "request after the shared cache was emptied, so the facet counts are computed; *then*: "
-        "the median of the next 10 requests (3 for search): the listing's rows and a search's "
-        "results asked for again are kept (finder/views.py `ListingRows`, search/ranking.py "
-        "`kept_search`), so *then* is that path, while *first* and *after an edit* make them "
-        "afresh. *New search*: the median of 10 searches for the same word spelled with other "
-        "capitals, each a query text not asked before, so run in full. The sizes are "
+        "the median of the next 10 requests: the listing's rows and a search's results asked for "
+        "again are kept (finder/views.py `ListingRows`; search/ranking.py `kept_search`, once a "
+        "worker process has seen the query before), so *then* is that path, while *first* and "
+        "*after an edit* make them afresh. *New search*: the median of 10 searches for the "
+        "same word spelled with other capitals, each a query text not asked before, so run in "
+        "full. The sizes are "
         "SYNTHETIC programs "
         "made by `bench/scale_data.py`, each in a database of its own; the first row "
         "is the real data. On the synthetic sizes the tasks run off the request as in "
