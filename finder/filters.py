@@ -38,6 +38,8 @@ RADIUS_CHOICES = [
     ("100", gettext_lazy("100 miles")),
 ]
 DEFAULT_RADIUS = 25
+# Values a visitor types, so without end: what is kept for them is kept from a second request.
+FREE_TEXT = ("q", "zip")
 COST_STEPS = [5000, 10000, 15000, 20000, 30000]
 TUITION_STEPS = [2000, 4000, 6000, 10000, 15000, 20000]
 MONTH_STEPS = [3, 6, 9, 12, 18, 24]

@@ -5,6 +5,7 @@ from core.pagecache import cache_public_page
 
 from .compare import CompareSaveView, CompareView
 from .export import ProgramExportView
+from .filters import FREE_TEXT
 from .selections import (
     SelectionUpdateView,
     ShortlistToCompareView,
@@ -18,7 +19,7 @@ app_name = "finder"
 urlpatterns = [
     path(
         "programs/",
-        cache_public_page(popular_only=["q", "zip"])(ProgramListView.as_view()),
+        cache_public_page(popular_only=FREE_TEXT)(ProgramListView.as_view()),
         name="program_list",
     ),
     path("programs/export.csv", ProgramExportView.as_view(), name="program_export"),

@@ -16,16 +16,16 @@ from django_filters.views import FilterView
 from core.geography import state_name
 from core.i18n import translated
 from core.maps import results_map
-from core.pagecache import PageCacheQueryMixin, normalised_text
+from core.pagecache import PageCacheQueryMixin, first_requests, normalised_text
 from core.pages import PageMixin, trail
 from core.recent import Recent
-from core.tags import LISTINGS, SITE, kept, key_text, versions_of
+from core.tags import KEPT_SECONDS, LISTINGS, SITE, kept, key_text, versions_of
 from programs.models import Program
 from programs.views import programs_crumb
 
 from .chips import filter_chips
 from .facets import SORTED_FIGURES, Facets
-from .filters import DEFAULT_RADIUS, STEPS, ProgramFilter
+from .filters import DEFAULT_RADIUS, FREE_TEXT, STEPS, ProgramFilter
 from .selections import compare_list, shortlist, update_urls
 
 CARD_TEMPLATE = "programs/includes/program_card.html"
@@ -96,12 +96,14 @@ class ListingRows:
     """The filtered, sorted programs as the paginator reads them: their number is the facet
     total (no COUNT query), and a page's programs are kept, per combination of filters, sort and
     page, under the versions of `site` and `listings` (core/tags.py `kept`): precomputed rows, so
-    a listing asked for again builds and runs no query until an edit moves those tags. With an
+    a listing asked for again builds and runs no query until an edit moves those tags. As the
+    page cache does, rows for a keyword or a ZIP code (FREE_TEXT) are kept only when a worker
+    sees them asked for a second time, so a crawl of one-off values keeps nothing. With an
     invalid value in the form (which may empty the list) they are read afresh."""
 
     def __init__(self, filterset, facets):
         self.filterset, self.facets = filterset, facets
-        self.page_key = None  # what names the page read last, with its versions, when kept
+        self.page_key = None  # names the page read last, with its versions, when it is kept
 
     def __len__(self):
         return self.facets.total
@@ -114,8 +116,16 @@ class ListingRows:
             return read()
         key = f"listing-rows:{self.facets.key}:{self.filterset.sort_key}:{rows.start}:{rows.stop}"
         versions = versions_of(SITE, LISTINGS)
-        self.page_key = f"{key}:{key_text(versions)}"
-        return kept(key, versions, read)
+        self.page_key = page_key = f"{key}:{key_text(versions)}"
+        free_text = any(name in self.filterset.active() for name in FREE_TEXT)
+
+        def worth_keeping():  # asked only when the rows were just read
+            keep = not free_text or first_requests.asked_before(page_key, KEPT_SECONDS)
+            if not keep:
+                self.page_key = None  # nor is the map drawn from them
+            return keep
+
+        return kept(key, versions, read, worth_keeping)
 
 
 class PageOutOfRange(Exception):

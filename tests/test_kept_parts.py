@@ -93,7 +93,8 @@ def test_choice_labels_are_djangos_in_either_language():
 def test_a_repeated_listing_runs_no_query_for_its_rows_and_an_edit_shows_at_once(
     uncached, near_chicago, django_assert_num_queries
 ):
-    Client().get(HEAVY)  # counts, rows and cards made and kept
+    Client().get(HEAVY)  # counts and cards made and kept; rows for a ZIP code not yet
+    Client().get(HEAVY)  # asked for again: its rows are kept
     with django_assert_num_queries(0):
         page = Client().get(HEAVY)
     assert "Lakefront College" in page.content.decode()
@@ -115,6 +116,21 @@ def test_the_listings_kept_rows_are_per_sort_and_page(uncached, near_chicago):
     by_name = Client().get(HEAVY.replace("sort=distance", "sort=name")).content.decode()
     assert by_distance.index("Lakefront College") < by_distance.index("Aardvark Academy")
     assert by_name.index("Aardvark Academy") < by_name.index("Lakefront College")
+
+
+def test_rows_for_a_zip_code_or_a_keyword_are_kept_from_a_second_request(uncached, near_chicago):
+    from core.tags import recent_records
+
+    def kept_rows():
+        return sum("listing-rows" in key for key in recent_records.values)
+
+    Client().get("/programs/?career=medical-assistant")
+    assert kept_rows() == 1  # no free text: kept at once
+    for url in (HEAVY, "/programs/?q=lakefront", "/programs/?zip=60601&radius=10"):
+        Client().get(url)
+    assert kept_rows() == 1  # a crawl of one-off ZIP codes and keywords keeps nothing
+    Client().get("/programs/?q=lakefront")
+    assert kept_rows() == 2
 
 
 def test_an_invalid_zip_lists_nothing_even_after_the_same_filters_were_kept(uncached, near_chicago):
@@ -169,5 +185,5 @@ def test_the_header_is_rendered_once_per_language_and_count(uncached, near_chica
         {"program": near_chicago.pk, "action": "add", "next": "/programs/"},
         headers={"sec-fetch-site": "same-origin"},
     )
-    assert "Compare<span class=\"count\"> (1)" in client.get("/programs/").content.decode()
-    assert "Compare<span class=\"count\"> (0)" in Client().get("/programs/").content.decode()
+    assert 'Compare<span class="count"> (1)' in client.get("/programs/").content.decode()
+    assert 'Compare<span class="count"> (0)' in Client().get("/programs/").content.decode()
