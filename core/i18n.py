@@ -59,7 +59,7 @@ class LocaleFromPathMiddleware:
 
 def language_links(request) -> list[dict]:
     """The page in each language, with its query: for the switch in the header (the hreflang
-    links are made from the canonical URL, `in_language` in core/templatetags/translated.py)."""
+    links are made from the canonical URL: `alternate_links` in core/templatetags/translated.py)."""
     if not is_translated_path(request.path_info):
         return []
     query = request.META.get("QUERY_STRING", "")
