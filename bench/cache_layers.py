@@ -71,7 +71,11 @@ LAYERS = [
     ("page", "whole pages, shared cache", HTML_PAGES),
     ("recent-pages", "page cache's per-process tier", HTML_PAGES),
     ("facets", "facet counts, shared cache", ["listing", "heavy listing"]),
-    ("filter-form", "rendered filter form, shared cache and per process", ["listing", "heavy listing"]),
+    (
+        "filter-form",
+        "rendered filter form, shared cache and per process",
+        ["listing", "heavy listing"],
+    ),
     ("corrections-form", "footer form, per process", HTML_PAGES),
     ("markdown", "guide Markdown, per process", ["guide"]),
     ("export", "finished CSV, shared cache", ["CSV export"]),
