@@ -187,3 +187,16 @@ def test_the_header_is_rendered_once_per_language_and_count(uncached, near_chica
     )
     assert 'Compare<span class="count"> (1)' in client.get("/programs/").content.decode()
     assert 'Compare<span class="count"> (0)' in Client().get("/programs/").content.decode()
+
+
+def test_the_tags_that_replaced_template_includes_escape_what_they_show():
+    """The compare and shortlist buttons and the breadcrumb trail are built in Python now."""
+    name = 'Evil "><script>alert(1)</script> College'
+    program = ProgramFactory(school=SchoolFactory(name=name))
+    for url in (program.get_absolute_url(), program.school.get_absolute_url()):
+        html = Client().get(url).content.decode()
+        assert "<script>alert(1)" not in html
+    page = Client().get(program.get_absolute_url()).content.decode()
+    escaped = "Evil &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; College"
+    assert f'aria-label="Add to compare: {escaped}, ' in page
+    assert f'<li><a href="{program.school.get_absolute_url()}">{escaped}</a></li>' in page
