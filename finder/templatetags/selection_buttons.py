@@ -10,7 +10,7 @@ It reads the page's `selection_urls` (finder/context_processors.py), `compare_id
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -24,18 +24,18 @@ FORM = (
     "    \n"
     "  </form>\n"
 )
-
-
-def button_form(action, program, back, chosen, label, text):
-    return format_html(
-        FORM,
-        action=action,
-        pk=program.pk,
-        back=back,
-        verb="remove" if chosen else "add",
-        label=label,
-        text=text,
-    )
+# Per list (its update URL in `selection_urls`, its ids in `<list>_ids`): the button's label
+# and text when the program is not in it, and when it is.
+BUTTONS = {
+    "compare": (
+        (_("Add to compare: %(school_name)s, %(credential)s"), _("Add to compare")),
+        (_("Remove from compare: %(school_name)s, %(credential)s"), _("Remove from compare")),
+    ),
+    "shortlist": (
+        (_("Save to shortlist: %(school_name)s, %(credential)s"), _("Save to shortlist")),
+        (_("Remove from shortlist: %(school_name)s, %(credential)s"), _("Remove from shortlist")),
+    ),
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -45,43 +45,19 @@ def selection_buttons(context, program):
         "school_name": conditional_escape(program.school.name),
         "credential": conditional_escape(program.get_credential_level_display()),
     }
-    compared = program.pk in (context.get("compare_ids") or ())
-    saved = program.pk in (context.get("shortlist_ids") or ())
-    if compared:
-        compare = (
-            _("Remove from compare: %(school_name)s, %(credential)s"),
-            _("Remove from compare"),
+    forms = []
+    for kind, (add, remove) in BUTTONS.items():
+        chosen = program.pk in (context.get(f"{kind}_ids") or ())
+        label, text = remove if chosen else add
+        forms.append(
+            format_html(
+                FORM,
+                action=urls.get(kind, ""),
+                pk=program.pk,
+                back=urls.get("back", ""),
+                verb="remove" if chosen else "add",
+                label=mark_safe(str(label) % names),
+                text=text,
+            )
         )
-    else:
-        compare = (_("Add to compare: %(school_name)s, %(credential)s"), _("Add to compare"))
-    if saved:
-        shortlist = (
-            _("Remove from shortlist: %(school_name)s, %(credential)s"),
-            _("Remove from shortlist"),
-        )
-    else:
-        shortlist = (
-            _("Save to shortlist: %(school_name)s, %(credential)s"),
-            _("Save to shortlist"),
-        )
-    back = urls.get("back", "")
-    return mark_safe(
-        '\n<div class="selection-buttons">\n'
-        + button_form(
-            urls.get("compare", ""),
-            program,
-            back,
-            compared,
-            mark_safe(compare[0] % names),
-            compare[1],
-        )
-        + button_form(
-            urls.get("shortlist", ""),
-            program,
-            back,
-            saved,
-            mark_safe(shortlist[0] % names),
-            shortlist[1],
-        )
-        + "</div>\n\n"
-    )
+    return mark_safe('\n<div class="selection-buttons">\n' + "".join(forms) + "</div>\n\n")
