@@ -73,6 +73,26 @@ def test_every_production_response_carries_the_security_headers(production_respo
         assert "geolocation=()" in headers["Permissions-Policy"], path
 
 
+NGINX_TEMPLATE = settings.BASE_DIR / "bench" / "nginx.conf.template"
+SECURITY_HEADERS = [
+    "Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
+    "Cross-Origin-Opener-Policy", "X-Frame-Options", "Content-Security-Policy",
+    "Permissions-Policy",
+]  # fmt: skip
+
+
+def test_nginx_sends_the_apps_security_headers_with_the_static_files_it_serves(
+    production_responses,
+):
+    """docs/deploy.md's nginx serves /static/ itself: its files carry what the app's would."""
+    static_block = re.search(
+        r"location /static/ \{(.*?)\n        \}", NGINX_TEMPLATE.read_text(), re.S
+    )
+    added = dict(re.findall(r'add_header (\S+) "([^"]*)" always;', static_block[1]))
+    app = production_responses["/robots.txt"]["headers"]
+    assert added == {name: app[name] for name in SECURITY_HEADERS}
+
+
 def test_csp_allows_only_this_site_and_no_inline_code(production_responses):
     for path, response in production_responses.items():
         policy = response["headers"]["Content-Security-Policy"]
