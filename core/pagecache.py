@@ -17,12 +17,19 @@ page is stored only under the one URL that is the canonical form of what it show
 says which, see PageCacheQueryMixin); a URL with a free-text or many-valued parameter (a
 search, a ZIP code) only from its second request; a page over PAGE_CACHE_MAX_BYTES never; and
 each stored page is compressed. docs/deploy.md has the Redis settings that bound the rest.
+
+Stored pages are gzipped once, when stored, and a client that accepts gzip gets those bytes as
+they are (`Content-Encoding: gzip`, an ETag of their own, `Vary: Accept-Encoding`): neither the
+app nor nginx in front compresses a cached page per request. The pages hold no secret (nothing
+of one visitor), so compressing them leaks nothing (BREACH needs a secret beside the reflected
+text).
 """
 
+import gzip
 import hashlib
+import re
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from functools import wraps
 
@@ -54,10 +61,10 @@ def is_cacheable_request(request) -> bool:
 def page_key(request) -> str:
     """The cache key for this URL: its path and its query, parameters in a stable order (so the
     same parameters in another order are answered with the stored canonical page; /es/ pages
-    have paths of their own). "v3" names the stored format, which an app server of an older
+    have paths of their own). "v4" names the stored format, which an app server of an older
     release never reads."""
     query = urlencode(sorted((name, request.GET.getlist(name)) for name in request.GET), doseq=True)
-    return "page:v3:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    return "page:v4:" + hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
 
 
 def normalised_text(value: str) -> str:
@@ -84,6 +91,23 @@ def etag_of(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+
+
+def accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def gzipped(content: bytes) -> bytes:
+    """The same bytes each time for the same page (no timestamp), so caches agree."""
+    return gzip.compress(content, mtime=0)
+
+
+def gzip_etag(etag: str) -> str:
+    """The gzipped representation's own strong ETag."""
+    return etag[:-1] + '-gzip"'
+
+
 def public_headers(response, etag) -> None:
     """What lets a browser, a proxy or a CDN keep the page and revalidate it (docs/deploy.md)."""
     response["Cache-Control"] = (
@@ -91,7 +115,8 @@ def public_headers(response, etag) -> None:
         f"stale-while-revalidate={settings.PAGE_CACHE_SECONDS}"
     )
     response["ETag"] = etag
-    patch_vary_headers(response, ("Cookie",))  # a visitor with a session gets their own page
+    # A visitor with a session gets their own page; a client that accepts gzip, gzipped bytes.
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
 
 
 def not_modified(request, etag) -> bool:
@@ -143,19 +168,24 @@ def cached_response(request) -> HttpResponse | None:
         stored = cache.get(key)
         if stored is None:
             return None
-        page = {**stored, "body": zlib.decompress(stored["body"])}  # decompressed once
+        page = {**stored, "body": gzip.decompress(stored["gzip"])}  # decompressed once
         if not is_current(page):
             return None
         recent_pages.put(key, page)
-    if not_modified(request, page["etag"]):
+    compressed = accepts_gzip(request)
+    etag = gzip_etag(page["etag"]) if compressed else page["etag"]
+    if not_modified(request, etag):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(page["body"], content_type=page["content_type"])
+        body = page["gzip"] if compressed else page["body"]
+        response = HttpResponse(body, content_type=page["content_type"])
+        if compressed:
+            response["Content-Encoding"] = "gzip"
         # CommonMiddleware, which would add it, comes later: without it gunicorn sends the
         # page chunked, and nginx keeps and serves it chunked (an extra write per hit).
-        response["Content-Length"] = str(len(page["body"]))
+        response["Content-Length"] = str(len(body))
     response["Content-Language"] = page["language"]
-    public_headers(response, page["etag"])
+    public_headers(response, etag)
     response["X-Page-Cache"] = "hit"
     return response
 
@@ -206,8 +236,11 @@ def cache_public_page(tags=None, popular_only=()):
             if response.streaming:
                 return response
             etag = etag_of(response.content)
-            if storing:
-                store(request, response, etag, versions, popular_only)
+            kept = store(request, response, etag, versions, popular_only) if storing else None
+            if accepts_gzip(request):
+                response.content = kept or gzipped(response.content)
+                response["Content-Encoding"] = "gzip"
+                etag = gzip_etag(etag)
             public_headers(response, etag)
             if not_modified(request, etag):
                 unchanged = HttpResponseNotModified()
@@ -222,7 +255,8 @@ def cache_public_page(tags=None, popular_only=()):
     return decorator
 
 
-def store(request, response, etag, versions, popular_only) -> None:
+def store(request, response, etag, versions, popular_only) -> bytes | None:
+    """Keeps the page when it may be kept; returns its gzipped bytes then."""
     timeout = settings.PAGE_CACHE_SECONDS
     key = page_key(request)
     if len(response.content) <= settings.PAGE_CACHE_MAX_BYTES and (
@@ -232,9 +266,11 @@ def store(request, response, etag, versions, popular_only) -> None:
         page = {
             "tags": versions,
             "etag": etag,
-            "body": zlib.compress(response.content),  # a 45 KB listing becomes about 6 KB
+            "gzip": gzipped(response.content),  # a 45 KB listing becomes about 7 KB
             "content_type": response["Content-Type"],
             "language": get_language(),  # the path's (core/i18n.py): the key keeps them apart
         }
         cache.set(key, page, timeout)
         response["X-Page-Cache"] = "miss"
+        return page["gzip"]
+    return None

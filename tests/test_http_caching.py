@@ -2,6 +2,8 @@
 `Cache-Control: public`, an ETag answered with 304, and made stale only by edits to what they
 show (core/pagecache.py)."""
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.tasks import task_backends
@@ -49,6 +51,51 @@ def test_a_page_from_the_cache_says_its_length(program):
     hit = Client().get(url)
     assert hit["X-Page-Cache"] == "hit"
     assert hit["Content-Length"] == str(len(hit.content))
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
+
+
+@pytest.mark.parametrize("page_cache_seconds", [600, 0])
+def test_a_client_that_accepts_gzip_gets_the_same_page_gzipped_once(
+    program, settings, page_cache_seconds
+):
+    """Made, then from the cache: the same gzipped bytes, so nginx keeps them and compresses
+    nothing per request; an identity client still gets plain HTML. Also with the page cache off."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    url = program.get_absolute_url()
+    made, hit = Client().get(url, headers=GZIP), Client().get(url, headers=GZIP)
+    plain = Client().get(url)
+    assert "Content-Encoding" not in plain and b"Tagged College" in plain.content
+    for page in (made, hit):
+        assert page["Content-Encoding"] == "gzip"
+        assert gzip.decompress(page.content) == plain.content
+        assert page["Vary"] == "Accept-Encoding, Cookie" == plain["Vary"]
+        assert page["ETag"] == plain["ETag"][:-1] + '-gzip"'
+    assert hit.content == made.content and hit["Content-Length"] == str(len(hit.content))
+    if page_cache_seconds:
+        assert (made["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+
+
+def test_each_representation_is_revalidated_by_its_own_etag(program):
+    url = program.get_absolute_url()
+    zipped, plain = Client().get(url, headers=GZIP)["ETag"], Client().get(url)["ETag"]
+    for etag, headers, status in [
+        (zipped, GZIP, 304), (plain, {}, 304), (plain, GZIP, 200), (zipped, {}, 200),
+    ]:  # fmt: skip
+        again = Client().get(url, headers={**headers, "If-None-Match": etag})
+        assert again.status_code == status, (etag, headers)
+    cache.clear()  # the view answers revalidations too
+    assert Client().get(url, headers={**GZIP, "If-None-Match": zipped}).status_code == 304
+
+
+def test_a_visitor_with_a_session_gets_their_page_uncompressed_by_the_app(program):
+    """Only public pages are gzipped by the app (they hold no secret); nginx compresses the
+    rest on the way out."""
+    saver = Client()
+    saver.post("/shortlist/update/", {"program": program.pk, "action": "add", "next": "/"})
+    own = saver.get(program.get_absolute_url(), headers=GZIP)
+    assert "Content-Encoding" not in own and b"Tagged College" in own.content
 
 
 def test_a_known_etag_is_answered_with_304_and_no_body(program, django_assert_num_queries):
