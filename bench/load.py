@@ -8,7 +8,9 @@ cache, and the ceiling: the same page's HTML saved as a static file and served b
 gunicorn and WhiteNoise. Then the same pages through nginx in front of the cached gunicorn,
 as production runs it (docs/deploy.md, "nginx in front"; the config is bench/nginx.conf.template,
 filled in here with a temporary directory and free ports): from nginx's own cache (checked to be
-a HIT first), against the ceiling of the same HTML served by nginx as a static file. Each page's
+a HIT first), against the ceiling of the same HTML served by nginx as a static file; and both
+again asking as a browser does, with `Accept-Encoding: gzip` (the page cache's gzipped bytes
+against the static file's .gz beside it). Each page's
 ratio to its ceiling comes from the same run; the table holds the median of --runs runs. SQL
 queries per page are counted in-process.
 
@@ -30,6 +32,7 @@ names (bench_real, bench_scale_*), and uses Redis databases 8 and 9.
 
 import argparse
 import getpass
+import gzip
 import json
 import os
 import platform
@@ -95,8 +98,15 @@ SCALE_URLS = {
     "unfiltered first page": "/programs/",
     "search": "/search/?q=phlebotomy",
 }
-MODES = ("uncached", "cached", "ceiling", "nginx cache", "nginx static")
-CEILING_OF = {"nginx cache": "nginx static", "nginx static": "nginx static"}  # else "ceiling"
+MODES = ("uncached", "cached", "ceiling", "nginx cache", "nginx static", "nginx cache, gzip",
+         "nginx static, gzip")  # fmt: skip
+CEILINGS = ("ceiling", "nginx static", "nginx static, gzip")
+CEILING_OF = {  # else "ceiling"
+    "nginx cache": "nginx static", "nginx static": "nginx static",
+    "nginx cache, gzip": "nginx static, gzip", "nginx static, gzip": "nginx static, gzip",
+}  # fmt: skip
+# What a browser sends (Chromium's): the "gzip" modes ask with it, the others without.
+ACCEPT_GZIP = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 TARGETS = {  # (page, mode) -> lowest ratio to its ceiling
     ("listing", "uncached"): 0.10,
     ("program", "uncached"): 0.25,
@@ -342,11 +352,11 @@ class Nginx:
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 
-def warm_nginx_cache(url):
+def warm_nginx_cache(url, headers=None):
     """Fetch `url` through nginx until nginx answers it from its cache (X-Cache-Status: HIT)."""
-    seen = []
+    seen, sent = [], headers
     for _ in range(10):
-        status, headers, _ = fetch(url)
+        status, headers, _ = fetch(url, sent)
         seen.append(f"{status} {headers.get('X-Cache-Status')}")
         if status == 200 and headers.get("X-Cache-Status") == "HIT":
             return
@@ -359,10 +369,10 @@ def warm_nginx_cache(url):
     )
 
 
-def fetch(url):
+def fetch(url, headers=None):
     # As wrk: no cookies (every request may be answered from a cache), X-Forwarded-Proto as the
     # load balancer in front would send it.
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status, response.headers, response.read()
@@ -381,9 +391,10 @@ def timed(url):
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, duration, connections):
+def wrk(url, duration, connections, headers=None):
+    sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
-               "-H", "X-Forwarded-Proto: https", url])  # fmt: skip
+               "-H", "X-Forwarded-Proto: https", *sent, url])  # fmt: skip
     if "Non-2xx or 3xx responses" in out:
         answers = [fetch(url) for _ in range(10)]  # which errors, for the message
         errors = [f"{status}: {body[:300]!r}" for status, _, body in answers if status >= 400]
@@ -421,7 +432,10 @@ def throughput(args):
         PAGES["program"] = re.search(rb'href="(/programs/\d+/)"', page)[1].decode()
         CEILING_DIR.mkdir(parents=True, exist_ok=True)
         for name, path in PAGES.items():  # the HTML each page serves, saved as static files
-            (CEILING_DIR / f"{name}.html").write_bytes(fetch(uncached.url(path))[2])
+            html = fetch(uncached.url(path))[2]
+            (CEILING_DIR / f"{name}.html").write_bytes(html)
+            # and gzipped beside it, as collectstatic does for assets (nginx's gzip_static)
+            (CEILING_DIR / f"{name}.html.gz").write_bytes(gzip.compress(html, mtime=0))
     finally:
         uncached.stop()
     # WhiteNoise finds static files when it starts: start the servers after saving them.
@@ -442,12 +456,15 @@ def throughput(args):
                     "nginx static": nginx.url(f"/static/bench-ceiling/{name}.html"),
                     "nginx cache": nginx.url(path),
                 }
+                targets["nginx static, gzip"] = targets["nginx static"]
+                targets["nginx cache, gzip"] = targets["nginx cache"]
                 for mode, url in targets.items():
+                    headers = ACCEPT_GZIP if mode.endswith("gzip") else None
                     for _ in range(3):  # warm: connections, facet counts, the page cache
-                        fetch(url)
-                    if mode == "nginx cache":
-                        warm_nginx_cache(url)
-                    results[name, mode] = wrk(url, args.duration, args.connections)
+                        fetch(url, headers)
+                    if mode.startswith("nginx cache"):
+                        warm_nginx_cache(url, headers)
+                    results[name, mode] = wrk(url, args.duration, args.connections, headers)
                     say(f"    {name:8} {mode:12} {results[name, mode]['rps']:8.0f} req/s")
             runs.append(results)
         counts = query_counts(REAL_DB, list({*PAGES.values(), *SCALE_URLS.values()}))
@@ -606,7 +623,12 @@ def render(args, rows, real, scale, load_average, seconds):
         "`worker_processes auto`), answered from nginx's own cache (each page fetched until "
         "`X-Cache-Status: HIT` before it is timed; the app's `max-age=60` may lapse during a "
         "run, and nginx then revalidates in the background while it keeps answering). "
-        "nginx static: the same HTML as a static file under nginx's `/static/`, its ceiling. "
+        "nginx static: the same HTML as a static file under nginx's `/static/`, its ceiling, "
+        "with the security headers that location adds as the app does. "
+        "The rows marked gzip ask as a browser does (`Accept-Encoding: gzip, deflate, br, "
+        "zstd`): the page as the app gzipped it once, when storing it, against the same HTML's "
+        "`.gz` beside the static file (`gzip_static`); the other rows ask without it, as the "
+        "issue's ratios are defined. "
         "Requests carry no cookies, as from any visitor without a session.",
         "",
         "| page | served | req/s | p50 ms | p99 ms | ratio to ceiling | target | SQL queries |",
@@ -629,7 +651,8 @@ def render(args, rows, real, scale, load_average, seconds):
     lines += [
         "",
         "Ratios are to the ceiling of the same server: gunicorn's static file for uncached and "
-        "cached, nginx's static file for nginx cache. nginx's static file against gunicorn's: "
+        "cached, nginx's static file (plain or gzipped) for nginx cache. nginx's static file "
+        "against gunicorn's: "
         + ", ".join(
             f"{page} {rps[page, 'nginx static'] / rps[page, 'ceiling']:.1f}x" for page in PAGES
         )
@@ -639,7 +662,7 @@ def render(args, rows, real, scale, load_average, seconds):
         + "; ".join(
             f"{row['page']} {row['mode']} " + ", ".join(f"{r:.1%}" for r in row["ratios"])
             for row in rows
-            if row["mode"] not in ("ceiling", "nginx static")
+            if row["mode"] not in CEILINGS
         )
         + ".",
         "",
