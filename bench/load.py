@@ -352,11 +352,11 @@ class Nginx:
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 
-def warm_nginx_cache(url, headers=None):
+def warm_nginx_cache(url, request_headers=None):
     """Fetch `url` through nginx until nginx answers it from its cache (X-Cache-Status: HIT)."""
-    seen, sent = [], headers
+    seen = []
     for _ in range(10):
-        status, headers, _ = fetch(url, sent)
+        status, headers, _ = fetch(url, request_headers)
         seen.append(f"{status} {headers.get('X-Cache-Status')}")
         if status == 200 and headers.get("X-Cache-Status") == "HIT":
             return
