@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test lint data venv browser lock clean messages
+.PHONY: help setup run test lint data venv browser nginx lock clean messages
 
 help:
 	@echo "make run    - set up (venv, install, migrate, import real data) and serve at http://$(HOST):$(PORT)"
@@ -66,13 +66,20 @@ browser:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Chromium (Debian: sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
+# Debian's nginx for tests/test_nginx.py: docs/deploy.md's config in front of the app.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else echo "Install nginx (Debian: sudo apt-get install nginx) for tests/test_nginx.py." >&2; exit 1; fi; }
+
 # axe-core (accessibility tests) and Lighthouse (bench/lighthouse.py), pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed (Debian: apt-get install nodejs npm)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev $(MESSAGES) browser node_modules/.installed
+test: $(VENV)/.installed-dev $(MESSAGES) browser nginx node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
