@@ -206,7 +206,7 @@ def _city(lower: list[str], vocab: Vocabulary, state: str = ""):
             name = " ".join(lower[start : start + size])
             if size > len(lower) - start or name in vocab.subjects:
                 continue
-            cities = [c for c in vocab.cities.get(name, ()) if not state or c.state == state]
+            cities = [c for c in vocab.cities_named(name) if not state or c.state == state]
             if cities:
                 return _city_place(cities[0], name)
     return None
