@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup run test lint data venv browser nginx lock clean messages
+.PHONY: help setup run test lint data venv test-packages lock clean messages
 
 help:
 	@echo "make run    - set up (venv, install, migrate, import real data) and serve at http://$(HOST):$(PORT)"
@@ -59,19 +59,17 @@ data:
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian packages the tests run, installed when missing: Chromium for the browser tests
+# (Playwright cannot download its own browser here) and nginx for tests/test_nginx.py
+# (docs/deploy.md's config in front of the app).
+test-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -z "$$missing" ] || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Install Chromium (Debian: sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
-
-# Debian's nginx for tests/test_nginx.py: docs/deploy.md's config in front of the app.
-nginx:
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-		else echo "Install nginx (Debian: sudo apt-get install nginx) for tests/test_nginx.py." >&2; exit 1; fi; }
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "The tests need$$missing (Debian: sudo apt-get install$$missing)." >&2; exit 1; fi; }
 
 # axe-core (accessibility tests) and Lighthouse (bench/lighthouse.py), pinned in package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -79,7 +77,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev $(MESSAGES) browser nginx node_modules/.installed
+test: $(VENV)/.installed-dev $(MESSAGES) test-packages node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
