@@ -81,6 +81,8 @@ HEAVY = (
     "/programs/?career=medical-assistant&zip=60601&radius=50&sector=private-for-profit"
     "&federal_aid=1&sort=distance"
 )
+REAL_DATA = [["seed_content"], ["import_bls"], ["import_onet"], ["import_zips"],
+             ["import_ipeds", "--noinput"]]  # fmt: skip
 PAGES = {  # name -> path; the program page's path is found on the real data
     "listing": HEAVY,
     "program": None,
@@ -420,24 +422,28 @@ def query_counts(database, paths):
     return json.loads(run([PYTHON, "-c", QUERY_COUNTER, json.dumps(paths)], env).splitlines()[-1])
 
 
-def throughput(args):
-    """The wrk table on the real data: rows of (page, mode, median rps, p50, p99, ratio)."""
-    say("Real data")
-    build_database(REAL_DB, [["seed_content"], ["import_bls"], ["import_onet"], ["import_zips"],
-                             ["import_ipeds", "--noinput"]], args.reuse_databases)  # fmt: skip
+def save_ceilings():
+    """Find the program page on the real data (into PAGES) and save the HTML each page serves as
+    a static file, gzipped beside it as collectstatic does for assets (nginx's gzip_static)."""
     flush_redis(REAL_REDIS_DB)
     uncached = Server(REAL_DB, REAL_REDIS_DB, PAGE_CACHE_SECONDS="0")
     try:
         _, _, page = fetch(uncached.url("/programs/?career=medical-assistant"))
         PAGES["program"] = re.search(rb'href="(/programs/\d+/)"', page)[1].decode()
         CEILING_DIR.mkdir(parents=True, exist_ok=True)
-        for name, path in PAGES.items():  # the HTML each page serves, saved as static files
+        for name, path in PAGES.items():
             html = fetch(uncached.url(path))[2]
             (CEILING_DIR / f"{name}.html").write_bytes(html)
-            # and gzipped beside it, as collectstatic does for assets (nginx's gzip_static)
             (CEILING_DIR / f"{name}.html.gz").write_bytes(gzip.compress(html, mtime=0))
     finally:
         uncached.stop()
+
+
+def throughput(args):
+    """The wrk table on the real data: rows of (page, mode, median rps, p50, p99, ratio)."""
+    say("Real data")
+    build_database(REAL_DB, REAL_DATA, args.reuse_databases)
+    save_ceilings()
     # WhiteNoise finds static files when it starts: start the servers after saving them.
     uncached = Server(REAL_DB, REAL_REDIS_DB, PAGE_CACHE_SECONDS="0")
     cached = Server(REAL_DB, REAL_REDIS_DB)
