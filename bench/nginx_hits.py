@@ -123,24 +123,18 @@ class ReplayHandler(socketserver.StreamRequestHandler):
 
 
 def config(values):
-    """The production config as one process, with a location storing the bare responses and
-    adding the security headers the /static/ location adds."""
+    """The production config as one process, with a location for the bare responses: the app's
+    location with the security headers the /static/ location adds."""
     text = nginx_config(values).replace("worker_processes auto;", "master_process off;")
+    app = "        location / {"
+    if "master_process off;" not in text or app not in text:
+        sys.exit("bench/nginx.conf.template changed: update bench/nginx_hits.py's config()")
     static = text.split("location /static/ {", 1)[1].split("}", 1)[0]
     security = [line for line in static.splitlines() if "add_header" in line
                 and "Cache-Control" not in line]  # fmt: skip
-    bare = "\n".join([
-        f"        location {PREFIX['cached, bare']}/ {{",
-        "            proxy_pass http://app;",
-        "            proxy_cache_key $forwarded_proto://$host$request_uri:$page_encoding;",
-        "            proxy_ignore_headers Vary;",
-        *security,
-        "            add_header X-Cache-Status $upstream_cache_status always;",
-        "        }", "", "        location / {",
-    ])  # fmt: skip
-    if "master_process off;" not in text or not security or "        location / {" not in text:
-        sys.exit("bench/nginx.conf.template changed: update bench/nginx_hits.py's config()")
-    return text.replace("        location / {", bare, 1)
+    app_block = text.split(app, 1)[1].split("        }", 1)[0]
+    bare = f"        location {PREFIX['cached, bare']}/ {{{app_block}" + "\n".join(security)
+    return text.replace(app, bare + "\n        }\n\n" + app, 1)
 
 
 def nginx_run(tool, upstream, path, headers, count):
