@@ -1,10 +1,11 @@
 """Key facts a student weighs when choosing a career, each with its source and year: median pay
 (BLS OEWS), how long the programs take (IPEDS), and the outlook (BLS projections)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count
+
+from core.tags import SITE, counted, versions_of
 
 from .models import Career, Projection, WageEstimate
 
@@ -29,6 +30,8 @@ class KeyFacts:
     length: ProgramLength | None
     projection: Projection | None
     pay_group_note: str
+    programs: int  # published programs of the career
+    counts_current: bool  # False while the program counts shown are being counted again
 
 
 def median_from_counts(counts: dict[int, int]) -> float | None:
@@ -49,32 +52,57 @@ def median_from_counts(counts: dict[int, int]) -> float | None:
     return (value_at(total // 2 - 1) + value_at(total // 2)) / 2
 
 
+def program_counts_key(career_id: int) -> str:
+    return f"career-programs:v1:{career_id}"
+
+
+def count_programs(career_id: int) -> dict:
+    """A career's published programs, and how many report each length in months, in one GROUP
+    BY: no program row is read, and both databases give the same median."""
+    programs = Career._meta.get_field("programs").related_model.objects.published()
+    rows = list(
+        programs.filter(career_id=career_id)
+        .values_list("months_to_complete")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "published": sum(n for _months, n in rows),
+        "lengths": {months: n for months, n in rows if months is not None},
+    }
+
+
+def program_counts(career) -> tuple[dict, tuple[int, ...], bool]:
+    """A career's program counts (`count_programs`), the versions of `site` and its career's tag
+    they were counted under, and whether those still stand. After an edit, the counts kept
+    while careers/tasks.py counts again: at a million programs a count takes longer than a
+    visitor should wait."""
+    from .tasks import recount_programs  # the task counts with count_programs
+
+    versions = versions_of(SITE, f"career:{career.slug}")
+    counts, counted_under = counted(
+        program_counts_key(career.pk),
+        versions,
+        lambda: count_programs(career.pk),
+        lambda: recount_programs.enqueue(career.pk, list(versions)),
+    )
+    return counts, counted_under, counted_under == versions
+
+
 def key_facts(careers) -> dict[int, KeyFacts]:
-    """Each career's key facts, by career id, in three queries whatever the number of careers:
-    program lengths are counted per value in the database, so both databases give the same
-    median and no program row is read."""
+    """Each career's key facts, by career id: pay and outlook in two queries whatever the number
+    of careers, program lengths as counted (`program_counts`)."""
     careers = list(careers)
     soc_codes = {career.soc_code for career in careers}
     wages = {w.soc_code: w for w in WageEstimate.objects.national().filter(soc_code__in=soc_codes)}
     projections = {p.soc_code: p for p in Projection.objects.filter(soc_code__in=soc_codes)}
-    programs = Career._meta.get_field("programs").related_model.objects.published()
-    counts = defaultdict(dict)
-    published = defaultdict(int)
-    rows = (
-        programs.filter(career__in=careers)
-        .values("career_id", "months_to_complete")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        published[row["career_id"]] += row["n"]
-        if row["months_to_complete"] is not None:
-            counts[row["career_id"]][row["months_to_complete"]] = row["n"]
     facts = {}
     for career in careers:
-        median = median_from_counts(counts[career.pk])
+        counts, _versions, current = program_counts(career)
+        lengths = counts["lengths"]
+        median = median_from_counts(lengths)
         length = (
-            ProgramLength(median, sum(counts[career.pk].values()), published[career.pk])
+            ProgramLength(median, sum(lengths.values()), counts["published"])
             if median is not None
             else None
         )
@@ -83,5 +111,7 @@ def key_facts(careers) -> dict[int, KeyFacts]:
             length=length,
             projection=projections.get(career.soc_code),
             pay_group_note=career.pay_group_note,
+            programs=counts["published"],
+            counts_current=current,
         )
     return facts

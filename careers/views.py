@@ -17,7 +17,7 @@ from core.tags import SITE, kept, versions_of
 
 from . import structured_data
 from .charts import horizontal_bars
-from .facts import key_facts
+from .facts import key_facts, program_counts
 from .forms import PayLookupForm
 from .guides import guide_sections
 from .models import (
@@ -37,7 +37,7 @@ ONET_SKILLS_SHOWN = 8
 ONET_TECHNOLOGY_SHOWN = 10
 
 
-class HomeView(PageMixin, TemplateView):
+class HomeView(PageCacheQueryMixin, PageMixin, TemplateView):
     template_name = "careers/home.html"
     page_title = gettext_lazy("Honest allied-health career guides and real training programs")
 
@@ -49,6 +49,10 @@ class HomeView(PageMixin, TemplateView):
             state_choices=STATE_CHOICES,
             **kwargs,
         )
+
+    def get_page_cache_query(self, context):
+        """Not stored while program counts it shows are being counted again."""
+        return "" if all(facts.counts_current for _career, facts in context["careers"]) else None
 
 
 class GuideBody:
@@ -92,9 +96,9 @@ class GuideBody:
             reference=wage.annual_median if wage else None,
         )
 
-    @cached_property
+    @property
     def program_count(self):
-        return self.career.programs.published().count()
+        return self.facts.programs
 
     @cached_property
     def facts(self):
@@ -202,8 +206,11 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
         return form, local
 
     def get_page_cache_query(self, context):
-        """Stored bare, or with a known ZIP code for the local pay."""
+        """Stored bare, or with a known ZIP code for the local pay; not while the program counts
+        it shows are being counted again."""
         form = context["pay_form"]
+        if not context["counts_current"]:
+            return None
         if not form.is_bound:
             return ""
         return urlencode({"zip": form.cleaned_data["zip"].code}) if form.is_valid() else None
@@ -212,11 +219,14 @@ class CareerDetailView(PageCacheQueryMixin, PageMixin, DetailView):
         career = self.object
         pay_form, local_pay = self.pay_lookup()
         # All but the visitor's local pay is in two cached fragments (the template's
-        # `guide-top`, kept under `versions`, and `guide-bottom`, which shows nothing of the
-        # career's programs, under the version of `site` alone).
+        # `guide-top`, kept under `versions` and those its program counts were counted under,
+        # and `guide-bottom`, which shows nothing of the career's programs, under the version of
+        # `site` alone).
+        _counts, counted_under, counts_current = program_counts(career)
         return super().get_context_data(
             guide=GuideBody(career, preview=self.preview),
-            guide_versions=self.versions,
+            guide_versions=(*self.versions, *counted_under),
+            counts_current=counts_current,
             site_versions=self.site_versions,
             pay_form=pay_form,
             local_pay=local_pay,

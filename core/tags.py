@@ -6,7 +6,8 @@ moved by bulk imports and by an edit of any model registered without tags), `lis
 `career:<slug>`. Each has a version, one integer in the shared cache. Whatever is made from
 tagged content (a cached page, a fragment, a record, facet counts, the search vocabulary) is
 kept with, or keyed by, the versions it was made under (`versions_of`) and used only while they
-stand. An edit moves the tags of what it touches (`invalidate_on_change`, from each app's
+stand; counts too costly to make on a request (`counted`) are shown as kept while a task counts
+them again. An edit moves the tags of what it touches (`invalidate_on_change`, from each app's
 AppConfig.ready); a bulk load calls `pages_changed()`. Nothing is deleted: stale entries are no
 longer read and expire. core/pagecache.py stores whole pages under these tags.
 """
@@ -133,6 +134,38 @@ def kept(key: str, versions: tuple[int, ...], make, worth_keeping=None):
         cache.set(key, value, KEPT_SECONDS)
     recent_records.put(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), KEPT_SECONDS)
     return value
+
+
+# Counts are kept this long after they were counted, so that after an edit there are counts to
+# show while a task counts again; one recount is asked for at a time per key and version (a
+# task that fails is asked for again after the guard).
+COUNTS_SECONDS = 24 * 3600
+RECOUNT_GUARD_SECONDS = 5 * 60
+
+
+def counted(key: str, versions: tuple[int, ...], count, recount):
+    """(counts, the versions they were counted under): what `count()` returns, kept under `key`.
+    Once an edit moves `versions`, the counts kept are returned while `recount()` (a task's
+    enqueue, which calls `keep_counts`) counts again off the request, asked for once per
+    version: no visitor waits for a recount. Counted on the request only when none are kept."""
+    kept = cache.get(key)
+    guard = f"recounting:{key}:{key_text(versions)}"
+    if (
+        kept is not None
+        and kept["versions"] != versions
+        and cache.add(guard, True, RECOUNT_GUARD_SECONDS)
+    ):
+        recount()
+        kept = cache.get(key)  # counted already where tasks run at once (development)
+    if kept is None:
+        kept = keep_counts(key, versions, count())
+    return kept["counts"], kept["versions"]
+
+
+def keep_counts(key: str, versions: tuple[int, ...], counts) -> dict:
+    kept = {"versions": tuple(versions), "counts": counts}
+    cache.set(key, kept, COUNTS_SECONDS)
+    return kept
 
 
 def pages_changed(*tags) -> None:

@@ -6,9 +6,11 @@ import gzip
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from core.tags import SITE, TagVersions, pages_changed, tag_key, tag_versions
 
@@ -214,6 +216,34 @@ def test_after_an_edit_the_listing_shows_the_kept_counts_while_a_task_counts_aga
     assert len(queued_tasks) == 1  # asked for once
     queued_tasks[0].task.call(*queued_tasks[0].args)  # the worker runs it
     assert "Medical Assistant (2)" in Client().get("/programs/").content.decode()
+
+
+def program_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    return page, [q["sql"] for q in queries.captured_queries if "programs_program" in q["sql"]]
+
+
+def test_after_an_edit_the_guide_and_home_show_the_kept_program_counts_while_a_task_counts(
+    program, queued_tasks
+):
+    """At a million programs a career's count takes longer than a visitor should wait."""
+    guide = program.career.get_absolute_url()
+    for url in (guide, "/"):
+        Client().get(url)  # counted and kept
+    ProgramFactory(career=program.career, school=SchoolFactory(name="Second College"))
+    page, counting = program_queries(Client(), guide)
+    assert counting == []  # the kept counts are shown, not counted on the request
+    assert "Find Medical Assistant programs (1)" in page.content.decode()
+    assert "X-Page-Cache" not in page  # not stored while its counts are stale
+    home, counting = program_queries(Client(), "/")
+    assert counting == [] and "X-Page-Cache" not in home
+    assert [result.task.name for result in queued_tasks] == ["recount_programs"]  # asked once
+    queued_tasks[0].task.call(*queued_tasks[0].args)  # the worker runs it
+    assert "Find Medical Assistant programs (2)" in Client().get(guide).content.decode()
+    assert served_from_cache(guide)
+    Client().get("/")
+    assert served_from_cache("/")
 
 
 def test_a_new_program_shows_at_once_on_its_sibling_programs_pages(program):
