@@ -17,8 +17,8 @@ queries per page are counted in-process.
 Then the scale part: databases of 10k, 100k and 1M SYNTHETIC programs (`bench/scale_data.py`,
 each in a database of its own, never the real one) are served the same way, with the tasks
 run off the request by a `manage.py db_worker` as in production, and single requests to the
-listing and search are timed, against the same requests on the real data; then an editor
-saves one program and the first requests after the edit are timed.
+listing, search, the home page and a guide are timed, against the same requests on the real
+data; then an editor saves one program and the first requests after the edit are timed.
 
 Usage, from the repository root (PostgreSQL and Redis running locally; apt-get install wrk
 nginx):
@@ -99,6 +99,8 @@ SCALE_URLS = {
     "heavy listing": HEAVY,
     "unfiltered first page": "/programs/",
     "search": "/search/?q=phlebotomy",
+    "home page": "/",  # each career's program counts
+    "guide": "/careers/medical-assistant/",  # its career's
 }
 MODES = ("uncached", "cached", "ceiling", "nginx cache", "nginx static", "nginx cache, gzip",
          "nginx static, gzip")  # fmt: skip
@@ -675,7 +677,7 @@ def render(args, rows, real, scale, load_average, seconds):
         "### Growth with the number of programs",
         "",
         "One request at a time to gunicorn (same settings, page cache off). *First*: the first "
-        "request after the shared cache was emptied, so the facet counts are computed; *then*: "
+        "request after the shared cache was emptied, so the counts are computed; *then*: "
         "the median of the next 10 requests: the listing's rows and a search's results asked for "
         "again are kept (finder/views.py `ListingRows`; search/ranking.py `kept_search`, once a "
         "worker process has seen the query before), so *then* is that path, while *first* and "
@@ -689,13 +691,12 @@ def render(args, rows, real, scale, load_average, seconds):
         "edit* is the slowest request to that URL after an editor saved one program through "
         "the ORM (`manage.py shell`, so the signals fire): the URLs are asked for in turn, at "
         "least 3 times each and until the worker has run every task the edit led to (the "
-        "listings' facet recounts, search's vocabulary).",
+        "listings' facet recounts, search's vocabulary, the career's program counts).",
         "",
-        "| programs | heavy listing first / then / after an edit ms | × real | unfiltered first "
-        "page first / then / after an edit ms | × real | search first / then / after an edit ms "
-        "| × real | new search ms | tasks after the edit | SQL queries (listing, first page, "
-        "search) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--|--|",
+        "| programs | "
+        + "".join(f"{label} first / then / after an edit ms | × real | " for label in SCALE_URLS)
+        + f"new search ms | tasks after the edit | SQL queries ({', '.join(SCALE_URLS)}) |",
+        "|---|" + "--:|--:|" * len(SCALE_URLS) + "--:|--|--|",
     ]
     table = [("real data (6,196)", real_single, real_counts, None)]
     table += [(f"{s['size']:,} synthetic", s["times"], s["queries"], s["edit"]) for s in scale]
