@@ -13,27 +13,21 @@ under `Facets.form_cache_key`.
 
 import hashlib
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.recent import Recent
-from core.tags import LISTINGS, SITE, key_text, versions_of
+from core.tags import COUNTS_SECONDS, LISTINGS, SITE, counted, keep_counts, key_text, versions_of
 from core.templatetags.figures import dollars
 from programs.querysets import COST_FIELD, LENGTH_FIELD, school_has, unknown
 
 from .filters import FLAGS, STEPS, UP_TO
 
-# Counts kept this long after they were counted, so that after an edit there are counts to show
-# while they are counted again.
-FACET_CACHE_SECONDS = 24 * 60 * 60
 # This process's most recently used current counts (never stale ones), in front of the shared
 # cache; read only, never changed.
 recent_counts = Recent(size=1000)
-# One recount of a combination asked for at a time (a task that fails is asked for again then).
-RECOUNT_GUARD_SECONDS = 5 * 60
 STEP_LABELS = {
     "cost_max": (
         lambda v: _("Up to %(amount)s") % {"amount": dollars(v)},
@@ -65,37 +59,31 @@ class Facets:
     @cached_property
     def key(self):
         digest = hashlib.sha256(repr(self.filterset.combination()).encode()).hexdigest()
-        return f"facets:{digest}"
+        return f"facets:v2:{digest}"  # v2: kept by core.tags.counted
 
     @cached_property
     def kept(self):
-        """{"version", "counts"} of this combination: as kept, and a recount asked for when
-        they are stale; counted here only when none are kept."""
+        """{"version", "counts"} of this combination: this process's recent current counts, or
+        as the shared cache keeps them (`counted`: after an edit, the kept counts while
+        finder/tasks.py counts again; counted here only when none are kept)."""
         current = versions_of(SITE, LISTINGS)
         kept = recent_counts.get((self.key, current))
         if kept is not None:
             return kept
-        kept = cache.get(self.key)
-        if kept is not None and kept["version"] != current:
-            self.ask_for_recount(current)
-            kept = cache.get(self.key)  # counted already when tasks run at once (development)
-        if kept is None:
-            kept = self.recount(current)
-        if kept["version"] == current:
-            recent_counts.put((self.key, current), kept, FACET_CACHE_SECONDS)
+        counts, version = counted(self.key, current, self.count, self.ask_for_recount)
+        kept = {"version": version, "counts": counts}
+        if version == current:
+            recent_counts.put((self.key, current), kept, COUNTS_SECONDS)
         return kept
 
-    def recount(self, version):
-        kept = {"version": version, "counts": self.count()}
-        cache.set(self.key, kept, FACET_CACHE_SECONDS)
-        return kept
+    def recount(self, versions):
+        keep_counts(self.key, versions, self.count())
 
-    def ask_for_recount(self, version):
+    def ask_for_recount(self):
         from .tasks import recount_facets  # tasks build a Facets of their own
 
-        if cache.add(f"recounting:{self.key}:{key_text(version)}", True, RECOUNT_GUARD_SECONDS):
-            data = self.filterset.data if self.filterset.is_bound else None
-            recount_facets.enqueue(data.urlencode() if data else "")
+        data = self.filterset.data if self.filterset.is_bound else None
+        recount_facets.enqueue(data.urlencode() if data else "")
 
     @property
     def version(self):
